@@ -1,0 +1,1 @@
+"""Pure rules of congress procedure: standard library only, integer arithmetic."""

@@ -1,0 +1,58 @@
+"""The translation layer. Message ids are English; zh_CN is the default locale.
+
+Catalogs (.po) live in voting/translations and are compiled to .mo in the
+instance folder when they change, so no generated file is committed.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import has_request_context, request
+
+TRANSLATIONS_SOURCE = Path(__file__).parent / "translations"
+LOCALES = ("zh_CN", "en")
+LOCALE_COOKIE = "lang"
+
+
+def compiled_translations(instance_path: Path) -> Path:
+    """Compile every stale .po under voting/translations into instance/translations; return that folder."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    target_root = Path(instance_path) / "translations"
+    for po_path in TRANSLATIONS_SOURCE.glob("*/LC_MESSAGES/*.po"):
+        relative = po_path.relative_to(TRANSLATIONS_SOURCE).with_suffix(".mo")
+        mo_path = target_root / relative
+        if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
+            continue
+        mo_path.parent.mkdir(parents=True, exist_ok=True)
+        with po_path.open("rb") as f:
+            catalog = read_po(f, locale=po_path.parts[-3])
+        tmp = mo_path.with_suffix(f".mo.{id(catalog)}")
+        with tmp.open("wb") as f:
+            write_mo(f, catalog)
+        tmp.replace(mo_path)  # atomic: another process may be reading it
+    return target_root
+
+
+def select_locale() -> str:
+    """?lang= (remembered in a cookie by the after-request hook), else the cookie, else zh_CN."""
+    if has_request_context():
+        for candidate in (request.args.get(LOCALE_COOKIE), request.cookies.get(LOCALE_COOKIE)):
+            if candidate in LOCALES:
+                return candidate
+    return LOCALES[0]
+
+
+def current_locale_name() -> str:
+    """The locale of this request, for templates (lang attribute, the language switch)."""
+    return select_locale()
+
+
+def remember_locale(response):
+    """After a request with ?lang=, keep the choice in a cookie for a year."""
+    if has_request_context():
+        chosen = request.args.get(LOCALE_COOKIE)
+        if chosen in LOCALES:
+            response.set_cookie(LOCALE_COOKIE, chosen, max_age=365 * 24 * 3600, samesite="Lax")
+    return response

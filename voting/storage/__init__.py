@@ -1,0 +1,1 @@
+"""SQLAlchemy models, sessions and migrations. Imports voting.domain only."""

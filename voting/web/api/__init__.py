@@ -1,0 +1,44 @@
+"""The JSON API under /api/v1: bearer tokens, marshmallow schemas that validate
+and also generate the OpenAPI document at /api/v1/openapi.json (flask-smorest).
+"""
+from __future__ import annotations
+
+from flask import Flask
+from flask_smorest import Api
+
+from voting.extensions import csrf
+
+API_PREFIX = "/api/v1"
+
+
+class VotingApi(Api):
+    """flask-smorest's Api without its app-wide error handler: voting.web.errors
+    gives API paths the {"error": {...}} shape and pages their own look."""
+
+    def _register_error_handlers(self):
+        pass
+
+
+api = VotingApi()
+
+
+def init_api(app: Flask) -> None:
+    """Configure the OpenAPI document and register every API blueprint."""
+    from voting.web.api import auth, bodies, meetings
+
+    app.config.setdefault("API_TITLE", "voting")
+    app.config.setdefault("API_VERSION", "v1")
+    app.config.setdefault("OPENAPI_VERSION", "3.0.3")
+    app.config.setdefault("OPENAPI_URL_PREFIX", API_PREFIX)
+    app.config.setdefault("OPENAPI_JSON_PATH", "openapi.json")
+    api.init_app(
+        app,
+        spec_kwargs={
+            "components": {
+                "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}}
+            }
+        },
+    )
+    for module in (auth, bodies, meetings):
+        csrf.exempt(module.blp)  # bearer tokens, not cookies: CSRF does not apply
+        api.register_blueprint(module.blp, url_prefix=API_PREFIX + module.URL_PREFIX)
