@@ -169,3 +169,97 @@ class ApiToken(Base):
 
     user: Mapped[User | None] = relationship()
     representative: Mapped[Representative | None] = relationship()
+
+
+# --- Attendance, leave and check-in (issue 3) -------------------------------
+from sqlalchemy import text as _sql_text  # noqa: E402  (kept beside the tables that use it)
+
+from voting.domain.attendance import (  # noqa: E402
+    ATTENDANCE_STATUSES,
+    CHECKIN_METHODS,
+    LEAVE_STATUSES,
+)
+
+
+class Attendance(Base):
+    """A representative's recorded attendance at a meeting: one row at most per pair.
+
+    The unique pair is what makes concurrent check-ins safe: a second insert
+    becomes an update. No row means no check-in and no leave: 缺席.
+    """
+
+    __tablename__ = "attendance"
+    __table_args__ = (
+        UniqueConstraint("meeting_id", "representative_id", name="uq_attendance_meeting_representative"),
+        CheckConstraint(_one_of("status", ATTENDANCE_STATUSES), name="status"),
+        CheckConstraint("method IS NULL OR " + _one_of("method", CHECKIN_METHODS), name="method"),
+        Index("ix_attendance_representative", "representative_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"))
+    representative_id: Mapped[int] = mapped_column(ForeignKey("representative.id", ondelete="CASCADE"))
+    status: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str | None] = mapped_column(String(500))
+    method: Mapped[str | None] = mapped_column(String(16))
+    checked_in_at: Mapped[datetime | None] = mapped_column(DateTime)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # The clerk who set it at the desk; None when the representative checked in.
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+
+    meeting: Mapped[Meeting] = relationship()
+    representative: Mapped[Representative] = relationship()
+
+
+class LeaveRequest(Base):
+    """请假: a representative asks to miss a meeting; the clerk approves or declines; 销假 cancels."""
+
+    __tablename__ = "leave_request"
+    __table_args__ = (
+        CheckConstraint(_one_of("status", LEAVE_STATUSES), name="status"),
+        Index("ix_leave_request_meeting", "meeting_id", "representative_id"),
+        # At most one open (requested or approved) request per person and meeting.
+        Index(
+            "uq_leave_request_open",
+            "meeting_id",
+            "representative_id",
+            unique=True,
+            postgresql_where=_sql_text("status IN ('requested', 'approved')"),
+            sqlite_where=_sql_text("status IN ('requested', 'approved')"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"))
+    representative_id: Mapped[int] = mapped_column(ForeignKey("representative.id", ondelete="CASCADE"))
+    status: Mapped[str] = mapped_column(String(16), default="requested")
+    reason: Mapped[str] = mapped_column(String(500))
+    requested_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    decision_note: Mapped[str | None] = mapped_column(String(500))
+    cancelled_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    meeting: Mapped[Meeting] = relationship()
+    representative: Mapped[Representative] = relationship()
+    decided_by: Mapped[User | None] = relationship()
+
+
+class MeetingCheckin(Base):
+    """Whether the room check-in of a meeting is open, and which hall-screen link is valid.
+
+    One row per meeting, created when the clerk first opens check-in or makes a
+    screen link. The screen token is derived from the secret key and
+    `screen_generation` (0: no link yet), so it is never stored and the console
+    can show it again; a new link bumps the generation and kills the old one.
+    """
+
+    __tablename__ = "meeting_checkin"
+
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"), primary_key=True)
+    is_open: Mapped[bool] = mapped_column(Boolean, default=False)
+    opened_at: Mapped[datetime | None] = mapped_column(DateTime)  # the latest opening
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    screen_generation: Mapped[int] = mapped_column(Integer, default=0)
+
+    meeting: Mapped[Meeting] = relationship()
