@@ -5,6 +5,7 @@ from alembic import context
 
 from voting.storage.database import make_engine
 from voting.storage.models import Base
+import voting.storage.ballots  # noqa: F401  (registers the ballot tables)
 
 config = context.config
 target_metadata = Base.metadata
