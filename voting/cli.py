@@ -55,7 +55,8 @@ def user_create(username: str, role: str, display_name: str | None) -> None:
     if sys.stdin.isatty():
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     else:
-        password = sys.stdin.readline().rstrip("\n")
+        # One line, so `echo "$PASSWORD" | voting user create ...` works in scripts.
+        password = sys.stdin.readline().rstrip("\r\n")
     app = _app()
     with app.app_context():
         try:
@@ -64,6 +65,26 @@ def user_create(username: str, role: str, display_name: str | None) -> None:
         except ActionError as error:
             raise click.ClickException(error.message) from None
     click.echo(f"created {role} {username}")
+
+
+@main.command("run")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (0.0.0.0: every interface).")
+@click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--demo", is_flag=True, help="Load the demo congress, committee, meetings and accounts (idempotent).")
+def run(host: str, port: int, demo: bool) -> None:
+    """Start everything a meeting needs: web server with websockets, one worker, and Redis if REDIS_URL is unset."""
+    from voting.supervisor import run_stack
+
+    sys.exit(run_stack(host, port, demo))
+
+
+@main.command("worker")
+@click.option("--burst", is_flag=True, help="Exit when the queues are empty.")
+def worker(burst: bool) -> None:
+    """Run an RQ worker (the same as `python worker.py`): on any host that reaches DATABASE_URL and REDIS_URL."""
+    from voting.jobs import run_worker
+
+    run_worker(_app("worker"), burst=burst)
 
 
 def register_commands(app: Flask) -> None:

