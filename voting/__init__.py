@@ -76,4 +76,10 @@ def create_app(config: Mapping[str, Any] | Settings | None = None, role: str = "
     from voting.cli import register_commands
 
     register_commands(app)
+    if settings.trusted_proxies:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        # Outermost, so Socket.IO's requests see the phone's address too.
+        n = settings.trusted_proxies
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
     return app

@@ -29,6 +29,9 @@ class Settings:
     redis_url: str | None = None  # None: an embedded Redis server started on demand
     secret_key: str | None = None  # None: generated once, kept in the instance folder
     public_url: str | None = None  # how phones reach us, for QR codes; None: the request's host
+    # Reverse proxies in front (nginx: 1) whose X-Forwarded-For/-Proto/-Host to believe;
+    # without it every phone behind nginx looks like 127.0.0.1 to the rate limits.
+    trusted_proxies: int = 0
     default_locale: str = "zh_CN"
     max_upload_bytes: int = 8 * 1024 * 1024
     api_token_hours: int = 24 * 14
@@ -37,7 +40,7 @@ class Settings:
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> "Settings":
-        """Read VOTING_INSTANCE, DATABASE_URL, REDIS_URL, SECRET_KEY and PUBLIC_URL."""
+        """Read VOTING_INSTANCE, DATABASE_URL, REDIS_URL, SECRET_KEY, PUBLIC_URL and TRUSTED_PROXIES."""
         env = os.environ if env is None else env
         instance = env.get("VOTING_INSTANCE")
         return cls(
@@ -46,6 +49,7 @@ class Settings:
             redis_url=env.get("REDIS_URL") or None,
             secret_key=env.get("SECRET_KEY") or None,
             public_url=(env.get("PUBLIC_URL") or "").rstrip("/") or None,
+            trusted_proxies=int(env.get("TRUSTED_PROXIES") or 0),
         )
 
     @classmethod
