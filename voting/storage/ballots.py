@@ -18,10 +18,11 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from voting.domain.ballots import KINDS
 from voting.storage.models import Base, Meeting, _one_of, utcnow
 
 BALLOT_STATUSES = ("draft", "open", "closed", "certified")
-BALLOT_KINDS = ("motion", "selection", "satisfaction")
+
 
 
 class Ballot(Base):
@@ -30,7 +31,7 @@ class Ballot(Base):
     __tablename__ = "ballot"
     __table_args__ = (
         CheckConstraint(_one_of("status", BALLOT_STATUSES), name="status"),
-        CheckConstraint(_one_of("kind", BALLOT_KINDS), name="kind"),
+        CheckConstraint(_one_of("kind", KINDS), name="kind"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

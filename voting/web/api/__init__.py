@@ -42,3 +42,30 @@ def init_api(app: Flask) -> None:
     for module in (auth, bodies, meetings):
         csrf.exempt(module.blp)  # bearer tokens, not cookies: CSRF does not apply
         api.register_blueprint(module.blp, url_prefix=API_PREFIX + module.URL_PREFIX)
+    _register_attendance(app)
+    _register_ballots()
+
+
+def _register_attendance(app: Flask) -> None:
+    """Attendance, room check-in, leave and the representatives' card log-in (issue 3)."""
+    from voting.web.api import attendance, representative_login
+
+    api.spec.components.security_scheme(
+        "screenToken", {"type": "apiKey", "in": "header", "name": attendance.SCREEN_TOKEN_HEADER}
+    )
+    for blueprint, prefix in (
+        (attendance.blp, attendance.URL_PREFIX),
+        (attendance.leave_blp, attendance.LEAVE_URL_PREFIX),
+        (representative_login.blp, representative_login.URL_PREFIX),
+        (representative_login.codes_blp, representative_login.CODES_URL_PREFIX),
+    ):
+        csrf.exempt(blueprint)  # bearer tokens, not cookies: CSRF does not apply
+        api.register_blueprint(blueprint, url_prefix=API_PREFIX + prefix)
+
+
+def _register_ballots() -> None:
+    """Ballots and votes (issue 4)."""
+    from voting.web.api import ballots
+
+    csrf.exempt(ballots.blp)  # bearer tokens, not cookies: CSRF does not apply
+    api.register_blueprint(ballots.blp, url_prefix=API_PREFIX + ballots.URL_PREFIX)
