@@ -16,22 +16,26 @@ LOCALE_COOKIE = "lang"
 
 def compiled_translations(instance_path: Path) -> Path:
     """Compile every stale .po under voting/translations into instance/translations; return that folder."""
+    from babel import Locale
     from babel.messages.mofile import write_mo
     from babel.messages.pofile import read_po
 
     target_root = Path(instance_path) / "translations"
     for po_path in TRANSLATIONS_SOURCE.glob("*/LC_MESSAGES/*.po"):
-        relative = po_path.relative_to(TRANSLATIONS_SOURCE).with_suffix(".mo")
-        mo_path = target_root / relative
-        if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
-            continue
-        mo_path.parent.mkdir(parents=True, exist_ok=True)
-        with po_path.open("rb") as f:
-            catalog = read_po(f, locale=po_path.parts[-3])
-        tmp = mo_path.with_suffix(f".mo.{id(catalog)}")
-        with tmp.open("wb") as f:
-            write_mo(f, catalog)
-        tmp.replace(mo_path)  # atomic: another process may be reading it
+        locale = po_path.parts[-3]
+        # Babel parses "zh_CN" as zh_Hans_CN, and Flask-Babel looks for the .mo
+        # under that name (gettext cannot reduce it to zh_CN): write both.
+        for folder in dict.fromkeys((locale, str(Locale.parse(locale)))):
+            mo_path = target_root / folder / "LC_MESSAGES" / po_path.with_suffix(".mo").name
+            if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
+                continue
+            mo_path.parent.mkdir(parents=True, exist_ok=True)
+            with po_path.open("rb") as f:
+                catalog = read_po(f, locale=locale)
+            tmp = mo_path.with_suffix(f".mo.{id(catalog)}")
+            with tmp.open("wb") as f:
+                write_mo(f, catalog)
+            tmp.replace(mo_path)  # atomic: another process may be reading it
     return target_root
 
 

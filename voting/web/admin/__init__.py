@@ -1,4 +1,8 @@
-"""The clerk console (会务): server-rendered pages at /admin."""
+"""The clerk console (会务): server-rendered pages at /admin.
+
+Every page needs a logged-in staff account (clerk or chair); the check runs
+before every request of the blueprint, so a new page is protected by default.
+"""
 from __future__ import annotations
 
 from flask import Blueprint, Flask, redirect, url_for
@@ -7,11 +11,14 @@ bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder=None)
 
 
 def init_app(app: Flask) -> None:
-    """Register the console and send / to it."""
-    from voting.web.admin import views  # noqa: F401  (routes attach to bp)
+    """Register the console, its template helpers, and send / to it."""
+    from voting.web.admin import auth, bodies, meetings, roster, roster_import, views  # noqa: F401  (routes attach to bp)
+    from voting.web.admin.helpers import register_template_helpers
 
+    register_template_helpers(app)
     app.register_blueprint(bp)
 
     @app.get("/")
     def index():
+        """The site root is the console."""
         return redirect(url_for("admin.home"))
