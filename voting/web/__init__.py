@@ -11,6 +11,7 @@ def register_web(app: Flask) -> None:
 
     api.init_api(app)
     admin.init_app(app)
+    _register_attendance_audiences(app)
     errors.init_app(app)
     app.after_request(i18n.remember_locale)
 
@@ -18,3 +19,14 @@ def register_web(app: Flask) -> None:
     def healthz():
         """Liveness: the process answers (used by `voting run` and load balancers)."""
         return {"status": "ok"}
+
+
+def _register_attendance_audiences(app: Flask) -> None:
+    """The phone (booth), the hall screen, /vendor browser libraries and Socket.IO connections (issue 3)."""
+    from voting.web import booth, screen, sockets, vendor
+
+    booth.init_app(app)
+    screen.init_app(app)
+    vendor.init_app(app)
+    sockets.init_app(app)
+

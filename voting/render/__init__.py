@@ -1,0 +1,1 @@
+"""Rendering without Flask: QR codes, card sheets and other PDFs."""
