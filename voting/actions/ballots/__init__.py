@@ -8,6 +8,7 @@ from voting.actions.ballots.close import close_ballot
 from voting.actions.ballots.create import create_ballot
 from voting.actions.ballots.open import extend_ballot, open_ballot
 from voting.actions.ballots.read import ballot_status, get_ballot, ballot_result, live_tally
+from voting.actions.ballots.runoff import create_runoff
 
 __all__ = [
     "CastReceipt",
@@ -16,6 +17,7 @@ __all__ = [
     "cast_vote",
     "close_ballot",
     "create_ballot",
+    "create_runoff",
     "extend_ballot",
     "get_ballot",
     "live_tally",
