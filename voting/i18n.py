@@ -14,11 +14,31 @@ LOCALES = ("zh_CN", "en")
 LOCALE_COOKIE = "lang"
 
 
+# po path → (its mtime, the compiled .mo bytes): each process compiles a catalog once.
+_compiled: dict[Path, tuple[float, bytes]] = {}
+
+
+def _mo_bytes(po_path: Path, locale: str) -> bytes:
+    """The compiled catalog, cached per process until the .po changes."""
+    from io import BytesIO
+
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    mtime = po_path.stat().st_mtime
+    cached = _compiled.get(po_path)
+    if cached is None or cached[0] != mtime:
+        with po_path.open("rb") as f:
+            catalog = read_po(f, locale=locale)
+        buffer = BytesIO()
+        write_mo(buffer, catalog)
+        cached = _compiled[po_path] = (mtime, buffer.getvalue())
+    return cached[1]
+
+
 def compiled_translations(instance_path: Path) -> Path:
     """Compile every stale .po under voting/translations into instance/translations; return that folder."""
     from babel import Locale
-    from babel.messages.mofile import write_mo
-    from babel.messages.pofile import read_po
 
     target_root = Path(instance_path) / "translations"
     for po_path in TRANSLATIONS_SOURCE.glob("*/LC_MESSAGES/*.po"):
@@ -30,11 +50,8 @@ def compiled_translations(instance_path: Path) -> Path:
             if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
                 continue
             mo_path.parent.mkdir(parents=True, exist_ok=True)
-            with po_path.open("rb") as f:
-                catalog = read_po(f, locale=locale)
-            tmp = mo_path.with_suffix(f".mo.{id(catalog)}")
-            with tmp.open("wb") as f:
-                write_mo(f, catalog)
+            tmp = mo_path.with_suffix(f".mo.{id(mo_path)}")
+            tmp.write_bytes(_mo_bytes(po_path, locale))
             tmp.replace(mo_path)  # atomic: another process may be reading it
     return target_root
 
