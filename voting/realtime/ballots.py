@@ -10,6 +10,7 @@ import time
 
 from flask import Flask, current_app
 
+from voting.actions.errors import NotFound
 from voting.realtime import _redis, meeting_room, next_version, publish
 
 BALLOT_OPENED = "ballot.opened"
@@ -80,7 +81,11 @@ def _flush_progress(app: Flask, ballot_id: int, meeting_id: int, dirty: str, loc
             time.sleep(PROGRESS_INTERVAL_S)
             if redis.getdel(dirty):
                 redis.expire(lock, 30)
-                publish_ballot(BALLOT_PROGRESS, ballot_id, meeting_id, app)
+                try:
+                    publish_ballot(BALLOT_PROGRESS, ballot_id, meeting_id, app)
+                except NotFound:  # the ballot is gone (its meeting was deleted): nothing to report
+                    redis.delete(lock)
+                    return
                 continue
             redis.delete(lock)
             # A vote that set the flag just before the lock went is ours to flush.
