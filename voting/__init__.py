@@ -59,6 +59,10 @@ def create_app(config: Mapping[str, Any] | Settings | None = None, role: str = "
     app.config.update(settings.extra)
     app.extensions["voting.settings"] = settings
     app.extensions["voting.db"] = Database(app.config["DATABASE_URL"])
+    from voting.actions.certificates import init_certificates
+
+    # The archive and the signing key live in the instance folder (issue 6).
+    init_certificates(app, settings.instance_path, settings.public_url, settings.default_locale)
 
     extensions.babel.init_app(app, locale_selector=i18n.select_locale)
     app.jinja_env.globals["current_locale"] = i18n.current_locale_name

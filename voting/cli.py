@@ -160,5 +160,11 @@ def _row_line(row: dict) -> str:
     return RowError(row["row"], row["field"], row["code"], row["message"]).as_line()
 
 
+from voting.cli_certificates import audit, verify  # noqa: E402  (issue 6: certificates)
+
+main.add_command(verify)
+main.add_command(audit)
+
+
 def register_commands(app: Flask) -> None:
     """Nothing app-bound yet: the commands build their own app."""

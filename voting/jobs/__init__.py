@@ -81,4 +81,5 @@ def run_worker(app: Flask, burst: bool = False) -> bool:
 
     Returns whether any job was performed.
     """
-    return make_worker(app).work(burst=burst, logging_level="INFO")
+    # The scheduler moves jobs retried with back-off (Retry intervals) back into their queues.
+    return make_worker(app).work(burst=burst, logging_level="INFO", with_scheduler=True)

@@ -12,6 +12,7 @@ def register_web(app: Flask) -> None:
     api.init_api(app)
     admin.init_app(app)
     _register_attendance_audiences(app)
+    _register_verification(app)
     errors.init_app(app)
     app.after_request(i18n.remember_locale)
 
@@ -30,3 +31,9 @@ def _register_attendance_audiences(app: Flask) -> None:
     vendor.init_app(app)
     sockets.init_app(app)
 
+
+def _register_verification(app: Flask) -> None:
+    """Public verification of certificates, and queueing them after every close (issue 6)."""
+    from voting.web import verify
+
+    verify.init_app(app)

@@ -6,6 +6,7 @@ from alembic import context
 from voting.storage.database import make_engine
 from voting.storage.models import Base
 import voting.storage.ballots  # noqa: F401  (registers the ballot tables)
+import voting.storage.certificates  # noqa: F401  (registers the certificate tables)
 
 config = context.config
 target_metadata = Base.metadata

@@ -44,6 +44,7 @@ def init_api(app: Flask) -> None:
         api.register_blueprint(module.blp, url_prefix=API_PREFIX + module.URL_PREFIX)
     _register_attendance(app)
     _register_ballots()
+    _register_certificates()
 
 
 def _register_attendance(app: Flask) -> None:
@@ -69,3 +70,11 @@ def _register_ballots() -> None:
 
     csrf.exempt(ballots.blp)  # bearer tokens, not cookies: CSRF does not apply
     api.register_blueprint(ballots.blp, url_prefix=API_PREFIX + ballots.URL_PREFIX)
+
+
+def _register_certificates() -> None:
+    """Certificate status and public verification (issue 6)."""
+    from voting.web.api import certificates
+
+    csrf.exempt(certificates.blp)  # bearer tokens or public uploads, not cookies: CSRF does not apply
+    api.register_blueprint(certificates.blp, url_prefix=API_PREFIX + certificates.URL_PREFIX)
