@@ -13,6 +13,7 @@ def register_web(app: Flask) -> None:
     admin.init_app(app)
     _register_attendance_audiences(app)
     _register_verification(app)
+    _register_projects(app)
     errors.init_app(app)
     app.after_request(i18n.remember_locale)
 
@@ -37,3 +38,10 @@ def _register_verification(app: Flask) -> None:
     from voting.web import verify
 
     verify.init_app(app)
+
+
+def _register_projects(app: Flask) -> None:
+    """The livelihood projects' public pages (issue 7); the console and phone pages live in admin and booth."""
+    from voting.web import public
+
+    public.init_app(app)

@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 import voting
 from voting.actions.ballots.read import get_ballot, item_ids, rules_of
 from voting.actions.certificates.store import CertificateStore
+from voting.actions.projects.adopt import apply_certified_result
 from voting.domain.certificate import build_record, canonical_json, result_differences, sha256_hex
 from voting.domain.outcomes import decide
 from voting.domain.tally import count
@@ -205,6 +206,9 @@ def finish_certificate(session: Session, certificate_id: int, pdf_sha256: str, n
     ballot.status = "certified"
     _set_state(session, ballot.id, "certified", None, None)
     session.flush()
+    # Issue 7: a livelihood-project ballot's certified result lands on its projects in this
+    # same transaction (adopted / graded together with "certified"); other ballots: a no-op.
+    apply_certified_result(session, ballot.id)
     return certificate
 
 

@@ -7,6 +7,7 @@ from voting.storage.database import make_engine
 from voting.storage.models import Base
 import voting.storage.ballots  # noqa: F401  (registers the ballot tables)
 import voting.storage.certificates  # noqa: F401  (registers the certificate tables)
+import voting.storage.projects  # noqa: F401  (registers the livelihood-project tables)
 
 config = context.config
 target_metadata = Base.metadata

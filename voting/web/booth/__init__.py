@@ -16,6 +16,7 @@ links = Blueprint("booth_links", __name__)
 def init_app(app: Flask) -> None:
     """Register the booth pages and the short links."""
     from voting.web.booth import identity, views, voting  # noqa: F401  (routes attach to the blueprints)
+    from voting.web.booth import projects  # noqa: F401  (issue 7: livelihood projects on the phone)
 
     app.register_blueprint(bp)
     app.register_blueprint(links)
