@@ -4,6 +4,7 @@ create_app is the one place that wires settings, storage, extensions and bluepri
 """
 from __future__ import annotations
 
+import hashlib
 from typing import Any, Mapping
 
 from flask import Flask
@@ -57,6 +58,12 @@ def create_app(config: Mapping[str, Any] | Settings | None = None, role: str = "
         VOTING_API_TOKEN_HOURS=settings.api_token_hours,
     )
     app.config.update(settings.extra)
+    # Redis pub/sub channels ignore the database number: name the Socket.IO channel
+    # after the deployment (its database), so every process of one deployment
+    # shares it and two deployments on one Redis never hear each other.
+    app.config.setdefault(
+        "SOCKETIO_CHANNEL", "voting-" + hashlib.sha256(app.config["DATABASE_URL"].encode()).hexdigest()[:16]
+    )
     app.extensions["voting.settings"] = settings
     app.extensions["voting.db"] = Database(app.config["DATABASE_URL"])
     from voting.actions.certificates import init_certificates
@@ -72,6 +79,7 @@ def create_app(config: Mapping[str, Any] | Settings | None = None, role: str = "
         extensions.socketio.init_app(
             app,
             message_queue=redis_url,
+            channel=app.config["SOCKETIO_CHANNEL"],
             async_mode=app.config.get("SOCKETIO_ASYNC_MODE"),
         )
         from voting.web import register_web

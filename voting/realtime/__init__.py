@@ -84,7 +84,9 @@ def _emitter(app: Flask):
     if emitter is None:
         from flask_socketio import SocketIO
 
-        emitter = SocketIO(message_queue=app.config["REDIS_URL"], write_only=True)
+        emitter = SocketIO(
+            message_queue=app.config["REDIS_URL"], channel=app.config["SOCKETIO_CHANNEL"], write_only=True
+        )
         app.extensions["voting.realtime.emitter"] = emitter
     return emitter
 
