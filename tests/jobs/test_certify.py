@@ -75,7 +75,7 @@ def test_closing_a_ballot_of_each_kind_leads_to_a_signed_archived_certificate(ap
     assert find_job(app, closed.ballot_id).id == job_id(closed.ballot_id) == f"certify_ballot-{closed.ballot_id}"
 
     listener = redis_lib.Redis.from_url(app.config["REDIS_URL"]).pubsub()
-    listener.subscribe("flask-socketio")
+    listener.subscribe(app.config["SOCKETIO_CHANNEL"])  # the deployment's Socket.IO channel
     assert run_worker(app)
 
     certificate = assert_one_genuine_certificate(app, db, closed.ballot_id)
