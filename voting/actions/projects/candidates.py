@@ -42,10 +42,12 @@ def _editable(year: ProjectYear) -> None:
 def _link(session: Session, year: ProjectYear, project: Project, proposal_ids: Iterable[int]) -> None:
     """Make the project's linked proposals exactly `proposal_ids`; unlinked ones wait again."""
     wanted = {int(i) for i in proposal_ids}
-    for proposal in list(project.proposals):
+    # Queried, not project.proposals: a relationship loaded earlier in this session may be stale.
+    linked = list(session.scalars(select(Proposal).where(Proposal.project_id == project.id)))
+    for proposal in linked:
         if proposal.id not in wanted:
             proposal.status, proposal.project_id = "new", None
-    current = {p.id for p in project.proposals}
+    current = {p.id for p in linked}
     for proposal_id in sorted(wanted - current):
         proposal = session.get(Proposal, proposal_id)
         if proposal is None or proposal.year_id != year.id:
