@@ -2,7 +2,7 @@
 
 Every use case that changes attendance commits first and then calls
 publish_attendance, which sends the whole new picture (with a growing version)
-to the meeting's room.
+to the meeting's screen room.
 """
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ from voting.domain.attendance import (
 )
 from voting.domain.bodies import Quorum, quorum
 from voting.domain.roster import counts_in_roster
-from voting.realtime import ATTENDANCE_CHANGED, current_version, meeting_room, next_version, publish
+from voting.realtime import ATTENDANCE_CHANGED, current_version, next_version, publish, screen_room
 from voting.realtime.payloads import attendance_payload
 from voting.storage.attendance import open_leave, pending_leave_count, recorded_statuses, upsert_attendance
 from voting.storage.database import Database
@@ -101,7 +101,7 @@ def snapshot(db: Database, meeting_id: int) -> dict:
 
 
 def publish_attendance(db: Database, meeting_id: int, representative_id: int | None = None) -> dict | None:
-    """Send `attendance.changed` to the meeting's room. Call after the change has committed.
+    """Send `attendance.changed` to the meeting's screen room. Call after the change has committed.
 
     The version is taken before the counts are read, so the event with the
     highest version always carries counts at least as new as any other.
@@ -129,7 +129,8 @@ def _publish_attendance(db: Database, meeting_id: int, representative_id: int | 
             found.pending_leave,
             changed_representative_id=representative_id,
         )
-    publish(ATTENDANCE_CHANGED, meeting_room(meeting_id), payload)
+    # Screens and consoles only: a phone needs no count, and 3,000 check-ins must not make 9 million messages.
+    publish(ATTENDANCE_CHANGED, screen_room(meeting_id), payload)
     return payload
 
 

@@ -14,6 +14,7 @@ Socket.IO server, emits through a write-only SocketIO bound to the same queue.
 """
 from __future__ import annotations
 
+import os
 import time
 from typing import Any
 
@@ -22,11 +23,24 @@ from flask import Flask, current_app
 ATTENDANCE_CHANGED = "attendance.changed"
 ATTENDANCE_SNAPSHOT = "attendance.snapshot"
 CARD_SHEET_PROGRESSED = "card_sheet.progressed"
+# The pid of the process whose Socket.IO server this app is (set by voting.web.sockets).
+SERVER_PID_KEY = "voting.realtime.server_pid"
 
 
 def meeting_room(meeting_id: int) -> str:
-    """Everyone following a meeting: the clerk console, the hall screen, the phones."""
+    """Everyone following a meeting: the consoles, the hall screens, the phones (what all of them need)."""
     return f"meeting:{int(meeting_id)}"
+
+
+def screen_room(meeting_id: int) -> str:
+    """The meeting's hall screens and its clerk and chair consoles: what changes with every vote or check-in.
+
+    ballot.progress and attendance.changed go here only. A phone needs neither
+    (it learns that a ballot opened, was extended or closed from the meeting's
+    room), and sending one message per vote to 3,000 phones would be 9 million
+    messages for one congress vote.
+    """
+    return f"screen:{int(meeting_id)}"
 
 
 def representative_room(representative_id: int) -> str:
@@ -77,8 +91,15 @@ def current_version(stream: str, app: Flask | None = None) -> int:
 
 
 def _emitter(app: Flask):
-    """The process's Socket.IO emitter: the web app's server, or a write-only one bound to the queue."""
-    if app.config.get("VOTING_ROLE") == "web" and "socketio" in app.extensions:
+    """The process's Socket.IO emitter: the web app's server, or a write-only one bound to the queue.
+
+    Only the process that runs the server may emit through it: a forked child
+    (an RQ work horse of a web app) shares its queue identity, and the server's
+    queue listener drops messages of its own identity as already delivered, so
+    the child's events would reach no one.
+    """
+    server_pid = app.extensions.get(SERVER_PID_KEY)
+    if app.config.get("VOTING_ROLE") == "web" and "socketio" in app.extensions and server_pid in (None, os.getpid()):
         return app.extensions["socketio"]
     emitter = app.extensions.get("voting.realtime.emitter")
     if emitter is None:

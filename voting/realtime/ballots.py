@@ -1,17 +1,24 @@
-"""Ballot events: ballot.opened, ballot.extended, ballot.progress (coalesced), ballot.closed.
+"""Ballot events: ballot.opened, ballot.extended, ballot.progress (coalesced), ballot.closed, ballot.certified.
 
 Every event carries the ballot's full public state (never who voted what) and a
 version from the stream "ballot:<id>", so a late or repeated event is dropped by
 clients that already show something newer.
+
+Who gets what: opened, extended, closed and certified go to the meeting's room
+(phones, screens, consoles); progress, a few times a second while votes arrive,
+only to the meeting's screen room (screens and consoles), never to the phones.
+The last payload sent is kept in Redis, so the snapshot a (re)connecting client
+gets costs no database query while it is current.
 """
 from __future__ import annotations
 
+import json
 import time
 
 from flask import Flask, current_app
 
 from voting.actions.errors import NotFound
-from voting.realtime import _redis, meeting_room, next_version, publish
+from voting.realtime import _redis, current_version, meeting_room, next_version, publish, screen_room
 
 BALLOT_OPENED = "ballot.opened"
 BALLOT_EXTENDED = "ballot.extended"
@@ -33,15 +40,30 @@ def ballot_room(ballot_id: int) -> str:
     return f"ballot:{int(ballot_id)}"
 
 
-def ballot_payload(app: Flask, ballot_id: int, version: int, with_result: bool = False) -> dict:
-    """The ballot's public state (as GET /api/v1/ballots/{id}), plus the result once closed."""
+def ballot_payload(app: Flask, ballot_id: int, version: int, with_result: bool = True) -> dict:
+    """The ballot's public state (as GET /api/v1/ballots/{id}) for the hall, plus the result once closed.
+
+    Added for the screen: `body_kind` (the wording of the base: 全体组成人员 or
+    全体代表), `needed` (the support count that passes now, None when it is
+    counted per item) and, once certified, `certificate` {id, record_sha256,
+    pdf_sha256, verify_url}.
+    """
     from voting.actions.ballots import ballot_result, ballot_status, get_ballot
+    from voting.actions.ballots.read import rules_of
+    from voting.domain.outcomes import needed
 
     with app.extensions["voting.db"].session() as session:
         ballot = get_ballot(session, ballot_id)
         payload = ballot_status(session, ballot)
         if with_result and ballot.result_json is not None:
             payload["result"] = ballot_result(ballot)
+        rules = rules_of(ballot)
+        payload["body_kind"] = ballot.meeting.body.kind
+        payload["needed"] = (
+            needed(rules, payload["expected"] or 0, payload["present"] or 0, 0) if rules.pass_base != "cast" else None
+        )
+        if ballot.status == "certified":
+            payload["certificate"] = _certificate_of(session, ballot.id)
     payload.update(ballot_id=ballot_id, version=version)
     for key in ("opened_at", "deadline_at", "closed_at"):
         if payload.get(key) is not None:
@@ -49,13 +71,56 @@ def ballot_payload(app: Flask, ballot_id: int, version: int, with_result: bool =
     return payload
 
 
+def _certificate_of(session, ballot_id: int) -> dict | None:
+    """The certified ballot's certificate as the screen shows it (None while only sealed)."""
+    from voting.actions.certificates.read import certificate_for
+
+    certificate = certificate_for(session, ballot_id)
+    if certificate is None or not certificate.is_stored:
+        return None
+    return {
+        "id": certificate.id,
+        "record_sha256": certificate.record_sha256,
+        "pdf_sha256": certificate.pdf_sha256,
+        "verify_url": certificate.verify_url,
+    }
+
+
+def _cache_key(ballot_id: int) -> str:
+    return f"voting:ballot-payload:{int(ballot_id)}"
+
+
 def publish_ballot(event: str, ballot_id: int, meeting_id: int, app: Flask | None = None) -> dict:
-    """Send `event` with the ballot's state to the meeting's room. Call after the commit."""
+    """Send `event` with the ballot's state (progress: to the screen room; the rest: to the meeting's room).
+
+    Call after the commit. The payload is also kept as the ballot's latest, for snapshots.
+    """
     app = app or current_app._get_current_object()
     version = next_version(ballot_stream(ballot_id), app)
-    payload = ballot_payload(app, ballot_id, version, with_result=event in (BALLOT_CLOSED, BALLOT_CERTIFIED))
-    publish(event, meeting_room(meeting_id), payload, app)
+    payload = ballot_payload(app, ballot_id, version)
+    _redis(app).set(_cache_key(ballot_id), json.dumps(payload, ensure_ascii=False), ex=24 * 3600)
+    if event == BALLOT_OPENED:
+        from voting.realtime.hall import clear_choice
+
+        clear_choice(meeting_id, app)  # the screen follows the open ballot, then keeps its result up
+    room = screen_room(meeting_id) if event == BALLOT_PROGRESS else meeting_room(meeting_id)
+    publish(event, room, payload, app)
     return payload
+
+
+def latest_payload(app: Flask, ballot_id: int) -> dict:
+    """The ballot's state for a snapshot: the last payload sent if nothing was sent since, else read afresh.
+
+    The version is read before the state, as for attendance snapshots, so an
+    event sent meanwhile has a higher version and wins on the client.
+    """
+    version = current_version(ballot_stream(ballot_id), app)
+    cached = _redis(app).get(_cache_key(ballot_id))
+    if cached is not None:
+        payload = json.loads(cached)
+        if payload.get("version") == version:
+            return payload
+    return ballot_payload(app, ballot_id, version)
 
 
 def note_vote(ballot_id: int, meeting_id: int, app: Flask | None = None) -> None:

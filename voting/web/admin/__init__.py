@@ -16,6 +16,7 @@ def init_app(app: Flask) -> None:
     from voting.web.admin import certificates  # noqa: F401  (issue 6: certification problems and retry)
     from voting.web.admin import attendance, attendance_records, cards  # noqa: F401  (issue 3: desk, records, cards)
     from voting.web.admin import projects, projects_cycle  # noqa: F401  (issue 7: livelihood projects)
+    from voting.web.admin import chair  # noqa: F401  (issue 5: the chair's console)
     from voting.web.admin.helpers import register_template_helpers
 
     register_template_helpers(app)

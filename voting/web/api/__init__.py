@@ -45,6 +45,7 @@ def init_api(app: Flask) -> None:
     _register_attendance(app)
     _register_ballots()
     _register_certificates()
+    _register_screen()
 
 
 def _register_attendance(app: Flask) -> None:
@@ -78,3 +79,11 @@ def _register_certificates() -> None:
 
     csrf.exempt(certificates.blp)  # bearer tokens or public uploads, not cookies: CSRF does not apply
     api.register_blueprint(certificates.blp, url_prefix=API_PREFIX + certificates.URL_PREFIX)
+
+
+def _register_screen() -> None:
+    """What the hall screen shows (issue 5)."""
+    from voting.web.api import screen
+
+    csrf.exempt(screen.blp)  # bearer or screen tokens, not cookies: CSRF does not apply
+    api.register_blueprint(screen.blp, url_prefix=API_PREFIX + screen.URL_PREFIX)

@@ -14,5 +14,6 @@ bp = Blueprint("screen", __name__, url_prefix="/screen")
 def init_app(app: Flask) -> None:
     """Register the screen pages."""
     from voting.web.screen import views  # noqa: F401  (routes attach to bp)
+    from voting.web.screen import hall  # noqa: F401  (issue 5: ballot states, themes, certificate QR)
 
     app.register_blueprint(bp)
