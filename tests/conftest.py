@@ -93,6 +93,13 @@ def backend_urls(backend, request):
 def _reset_postgres(url: str) -> None:
     engine = create_engine(url)
     with engine.begin() as conn:
+        # This run's own database: a connection a finished test left behind (a
+        # background thread of its app, a live server) would otherwise deadlock
+        # with the TRUNCATE below.
+        conn.execute(text(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        ))
         tables = [
             r[0]
             for r in conn.execute(
