@@ -238,6 +238,9 @@ def live_server(app):
     from werkzeug.serving import make_server
 
     server = make_server("127.0.0.1", 0, app, threaded=True)
+    # Werkzeug listens with a backlog of 128; hundreds of phones connecting at
+    # once overflow it on a busy machine and some get "connection reset".
+    server.socket.listen(1024)
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
