@@ -161,3 +161,13 @@ def test_a_certificate_from_another_installation_is_refused(app, client, chain, 
         assert verify_offline(pdf_of(app, chain[0]), other.public_key()).reason == "unknown_key"
     assert upload(client, b"%PDF-1.4 not really")["reason"] == "unreadable"
     assert upload(client, b"hello")["reason"] == "unreadable"
+
+
+def test_a_record_damaged_beyond_reading_still_gets_a_page_that_says_so(app, app_config, client, db, chain):
+    with db.transaction() as s:
+        s.execute(update(Certificate).where(Certificate.id == 3).values(record_json='{"sequence": 3, "broken'))
+    page = client.get("/verify/3?lang=en")
+    assert page.status_code == 200
+    assert "The record does not match its hash: it was changed after signing." in page.get_data(as_text=True)
+    audit = cli(app_config, "audit")
+    assert "BROKEN at certificate #3: record_hash_mismatch" in audit.stdout, audit.stdout

@@ -287,6 +287,7 @@ class _Kit:
     """Paragraph styles and table helpers of one document, in its CJK face."""
 
     def __init__(self, face: str, width: float) -> None:
+        """Styles for `face`; `width` is the frame's width in points (tables span it)."""
         from reportlab.lib import colors
         from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
         from reportlab.lib.styles import ParagraphStyle
@@ -295,6 +296,7 @@ class _Kit:
         self.face, self.width, self.colors, self.mm = face, width, colors, mm
 
         def style(name, size, leading=None, align=TA_LEFT, color=colors.black, **extra):
+            """A paragraph style in the document's face, wrapping as Chinese wraps (between any characters)."""
             return ParagraphStyle(name, fontName=face, fontSize=size, leading=leading or size * 1.45,
                                   alignment=align, textColor=color, wordWrap="CJK", **extra)
 
@@ -473,15 +475,18 @@ def _numbered_canvas(face: str, _, footer: str, certified_at: datetime, files):
         """Keeps every page until the end, when the page count is known."""
 
         def __init__(self, *args, **kwargs):
+            """A canvas dated at the certification time."""
             super().__init__(*args, **kwargs)
             self._doc._timeStamp = stamp
             self._pages: list[dict] = []
 
         def showPage(self):
+            """Keep the finished page's state; it is drawn for real in save()."""
             self._pages.append(dict(self.__dict__))
             self._startPage()
 
         def save(self):
+            """Number every page (now that their count is known), attach the files, write the PDF."""
             total = len(self._pages)
             for number, state in enumerate(self._pages, 1):
                 self.__dict__.update(state)

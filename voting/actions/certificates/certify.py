@@ -44,6 +44,7 @@ class CertificationFailed(Exception):
     """The ballot cannot be certified: `code` says why, `details` are the lines the clerk reads."""
 
     def __init__(self, code: str, details: list[str] | None = None) -> None:
+        """`code` is stable (box_mismatch, result_mismatch...); `details` are plain lines with the figures."""
         self.code = code
         self.details = list(details or [])
         super().__init__(code + (": " + "; ".join(self.details) if self.details else ""))

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from flask_babel import gettext as _
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from voting.actions.ballots.read import get_ballot
 from voting.actions.errors import ActionError, NotFound
@@ -175,11 +175,12 @@ class Unfinished:
 
 def certification_overview(session: Session, recent: int = 20) -> tuple[list[Unfinished], list[Certificate]]:
     """Closed ballots still waiting for (or failing) their certificate, and the latest certificates."""
-    ballots = session.scalars(select(Ballot).where(Ballot.status == "closed").order_by(Ballot.closed_at)).all()
+    ballots = session.scalars(
+        select(Ballot).where(Ballot.status == "closed").order_by(Ballot.closed_at).options(selectinload(Ballot.meeting))
+    ).all()
     unfinished = [Unfinished(b, session.get(Certification, b.id)) for b in ballots]
     latest = session.scalars(
         select(Certificate).where(Certificate.pdf_sha256.is_not(None)).order_by(Certificate.id.desc()).limit(recent)
+        .options(selectinload(Certificate.ballot).selectinload(Ballot.meeting))
     ).all()
-    for certificate in latest:
-        _ = certificate.ballot.meeting.title  # loaded while the session is open
     return unfinished, list(latest)

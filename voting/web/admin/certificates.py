@@ -30,8 +30,6 @@ def certificates():
     app = current_app._get_current_object()
     with db().session() as s:
         unfinished, latest = certification_overview(s)
-        for entry in unfinished:
-            _title = entry.ballot.meeting.title  # loaded for the template
     jobs = {}
     for entry in unfinished:
         job = find_job(app, entry.ballot.id)

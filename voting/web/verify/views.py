@@ -52,13 +52,13 @@ def home():
 @limiter.limit(UPLOAD_LIMIT)
 def upload():
     """Check an uploaded PDF: is it a genuine archived certificate, unchanged?"""
-    upload = request.files.get("file")
-    if upload is None or not upload.filename:
+    sent = request.files.get("file")
+    if sent is None or not sent.filename:
         return render_template("verify/home.html", key=public_key_info(certificate_store().public_key()),
                                missing_file=True), 422
     with db().session() as session:
-        verdict = verify_upload(session, upload.read(), certificate_store())
-    return render_template("verify/verdict.html", verdict=verdict, filename=upload.filename)
+        verdict = verify_upload(session, sent.read(), certificate_store())
+    return render_template("verify/verdict.html", verdict=verdict, filename=sent.filename)
 
 
 @bp.get("/key")
@@ -85,9 +85,13 @@ def certificate(certificate_id: int):
     with db().session() as session:
         found = get_certificate(session, certificate_id)
         check = check_certificate(session, found, certificate_store())
-        record = json.loads(found.record_json)
+        try:
+            record = json.loads(found.record_json)
+            view = record_view(record)
+        except (ValueError, KeyError, TypeError, AttributeError):  # a damaged record: show the checks that say so
+            record, view = None, None
     return render_template("verify/certificate.html", certificate=found, check=check, record=record,
-                           view=record_view(record), reason_message=reason_message)
+                           view=view, reason_message=reason_message)
 
 
 @bp.get("/<int:certificate_id>.pdf")
