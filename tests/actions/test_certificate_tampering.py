@@ -6,6 +6,7 @@ certificate's public page, and `voting audit` over the whole chain.
 """
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -171,3 +172,6 @@ def test_a_record_damaged_beyond_reading_still_gets_a_page_that_says_so(app, app
     assert "The record does not match its hash: it was changed after signing." in page.get_data(as_text=True)
     audit = cli(app_config, "audit")
     assert "BROKEN at certificate #3: record_hash_mismatch" in audit.stdout, audit.stdout
+    meeting_id = json.loads(chain[0].record_json)["meeting"]["id"]
+    meeting = client.get(f"/verify/meetings/{meeting_id}?lang=en").get_data(as_text=True)
+    assert "This certificate does not check out." in meeting

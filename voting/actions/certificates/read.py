@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
+from flask_babel import gettext
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -11,8 +12,10 @@ from sqlalchemy.orm import Session, selectinload
 from voting.actions.ballots.read import get_ballot
 from voting.actions.errors import ActionError, NotFound
 from voting.actions.meetings import get_meeting
+from voting.actions.certificates.store import CertificateStore
 from voting.domain.tally import ballots_digest
-from voting.storage import signing_key
+from voting.render import certificate_pdf as labels
+from voting.storage import archive, signing_key
 from voting.storage.ballot_box import all_ballots
 from voting.storage.ballots import Ballot
 from voting.storage.certificates import Certificate, Certification
@@ -90,8 +93,14 @@ def meeting_archive(session: Session, meeting_id: int) -> tuple[Meeting, list[Ar
     found = []
     for ballot in ballots:
         certificate = certificate_for(session, ballot.id)
-        record = json.loads(certificate.record_json) if certificate is not None and certificate.is_stored else None
-        found.append(ArchivedResult(ballot, certificate if record else None, record))
+        if certificate is None or not certificate.is_stored:
+            found.append(ArchivedResult(ballot, None, None))
+            continue
+        try:
+            record = json.loads(certificate.record_json)
+        except ValueError:  # damaged: listed, and its own page says what is wrong
+            record = None
+        found.append(ArchivedResult(ballot, certificate, record))
     return meeting, found
 
 
@@ -105,7 +114,7 @@ def meeting_export(session: Session, meeting_id: int, public_key_pem: str) -> di
     meeting, results = meeting_archive(session, meeting_id)
     certified = []
     for result in results:
-        if result.status != CERTIFIED:
+        if result.status != CERTIFIED or result.record is None:
             continue
         certificate = result.certificate
         ballots = all_ballots(session, result.ballot.id)
@@ -184,3 +193,30 @@ def certification_overview(session: Session, recent: int = 20) -> tuple[list[Unf
         .options(selectinload(Certificate.ballot).selectinload(Ballot.meeting))
     ).all()
     return unfinished, list(latest)
+
+
+def record_view(record: dict) -> dict:
+    """What the public pages print of a record, worded as its PDF words it (one source for both)."""
+    rows, _weights = labels.result_table(gettext, record)
+    return {
+        "full_title": labels.formal_title(record["body"]["name"], record["meeting"]["title"]),
+        "kind": labels.label(gettext, labels.KIND_LABELS, record["kind"]),
+        "method": labels.label(gettext, labels.METHOD_LABELS, record["method"]),
+        "rule": labels.rule_text(gettext, record),
+        "opened": labels.local_time_text(gettext, record["times"]["opened_at"]),
+        "closed": labels.local_time_text(gettext, record["times"]["closed_at"]),
+        "certified": labels.local_time_text(gettext, record["times"]["certified_at"]),
+        "header": rows[0],
+        "rows": rows[1:],
+        "statement": labels.result_statement(gettext, record),
+    }
+
+
+def archived_pdf(certificate: Certificate, store: CertificateStore) -> bytes | None:
+    """The certificate's archived PDF, byte for byte, or None when it is not (or no longer) there."""
+    if certificate.pdf_sha256 is None:
+        return None
+    try:
+        return archive.read(store.archive, certificate.pdf_sha256)
+    except FileNotFoundError:
+        return None

@@ -4,14 +4,18 @@ from __future__ import annotations
 import json
 
 from flask import Response, abort, current_app, jsonify, redirect, render_template, request, url_for
-from flask_babel import gettext
 
 from voting.actions.certificates import certificate_store
-from voting.actions.certificates.read import get_certificate, meeting_archive, meeting_export, public_key_info
+from voting.actions.certificates.read import (
+    archived_pdf,
+    get_certificate,
+    meeting_archive,
+    meeting_export,
+    public_key_info,
+    record_view,
+)
 from voting.actions.certificates.verify import check_certificate, reason_message, verify_upload
 from voting.extensions import limiter
-from voting.render import certificate_pdf as labels
-from voting.storage import archive
 from voting.web.verify import bp
 
 UPLOAD_LIMIT = "20 per minute"
@@ -20,23 +24,6 @@ UPLOAD_LIMIT = "20 per minute"
 def db():
     """The app's Database."""
     return current_app.extensions["voting.db"]
-
-
-def record_view(record: dict) -> dict:
-    """What the pages print of a record, worded as the PDF words it (one source for both)."""
-    rows, _weights = labels.result_table(gettext, record)
-    return {
-        "full_title": labels.formal_title(record["body"]["name"], record["meeting"]["title"]),
-        "kind": labels.label(gettext, labels.KIND_LABELS, record["kind"]),
-        "method": labels.label(gettext, labels.METHOD_LABELS, record["method"]),
-        "rule": labels.rule_text(gettext, record),
-        "opened": labels.local_time_text(gettext, record["times"]["opened_at"]),
-        "closed": labels.local_time_text(gettext, record["times"]["closed_at"]),
-        "certified": labels.local_time_text(gettext, record["times"]["certified_at"]),
-        "header": rows[0],
-        "rows": rows[1:],
-        "statement": labels.result_statement(gettext, record),
-    }
 
 
 @bp.get("/")
@@ -87,9 +74,9 @@ def certificate(certificate_id: int):
         check = check_certificate(session, found, certificate_store())
         try:
             record = json.loads(found.record_json)
-            view = record_view(record)
-        except (ValueError, KeyError, TypeError, AttributeError):  # a damaged record: show the checks that say so
-            record, view = None, None
+        except ValueError:  # a damaged record: the page shows the checks that say so
+            record = None
+        view = _safe_view(record)
     return render_template("verify/certificate.html", certificate=found, check=check, record=record,
                            view=view, reason_message=reason_message)
 
@@ -99,11 +86,8 @@ def certificate_pdf(certificate_id: int):
     """The archived PDF, byte for byte."""
     with db().session() as session:
         found = get_certificate(session, certificate_id)
-    if found.pdf_sha256 is None:
-        abort(404)
-    try:
-        data = archive.read(certificate_store().archive, found.pdf_sha256)
-    except FileNotFoundError:
+    data = archived_pdf(found, certificate_store())
+    if data is None:
         abort(404)
     return Response(data, mimetype="application/pdf",
                     headers={"Content-Disposition": f"inline; filename=certificate-{found.id}.pdf"})
@@ -131,7 +115,7 @@ def meeting(meeting_id: int):
     with db().session() as session:
         found, results = meeting_archive(session, meeting_id)
         body = found.body
-        rows = [(r, record_view(r.record) if r.record else None) for r in results]
+        rows = [(r, _safe_view(r.record)) for r in results]
     return render_template("verify/meeting.html", meeting=found, body=body, results=rows)
 
 
@@ -144,3 +128,13 @@ def meeting_json(meeting_id: int):
     response = jsonify(body)
     response.headers["Content-Disposition"] = f"attachment; filename=meeting-{meeting_id}-record.json"
     return response
+
+
+def _safe_view(record: dict | None) -> dict | None:
+    """record_view, or None for a record too damaged to print (its certificate page says why)."""
+    if record is None:
+        return None
+    try:
+        return record_view(record)
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None
