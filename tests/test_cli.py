@@ -147,9 +147,14 @@ class Running:
         pytest.fail(f"`voting run` never printed {pattern!r}:\n{self.output}")
 
     def stop(self) -> None:
+        """After a failed check: let `voting run` clean up as it would for an operator, then insist."""
         if self.process.poll() is None:
-            self.process.kill()
-            self.process.wait()
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
 
 
 def _gone(pid: int) -> bool:
@@ -157,6 +162,18 @@ def _gone(pid: int) -> bool:
         return psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
     except psutil.NoSuchProcess:
         return True
+
+
+def _group_alive(pgid: int) -> list[int]:
+    """Pids still running in process group `pgid` (each child of `voting run` leads one)."""
+    alive = []
+    for process in psutil.process_iter():
+        try:
+            if os.getpgid(process.pid) == pgid and process.status() != psutil.STATUS_ZOMBIE:
+                alive.append(process.pid)
+        except (ProcessLookupError, psutil.Error):
+            continue
+    return alive
 
 
 def _redis_servers_in(folder: Path) -> list[int]:
@@ -203,14 +220,16 @@ def test_run_demo_starts_everything_and_sigterm_stops_everything(tmp_path):
         finally:
             client.disconnect()
 
+        psutil_children = psutil.Process(run.process.pid).children()
+        assert len(psutil_children) == 2  # the web server and the worker
         children = psutil.Process(run.process.pid).children(recursive=True)
-        assert len(children) >= 2  # the web server and the worker
         redis_pids = _redis_servers_in(instance / "redis")
         assert len(redis_pids) == 1  # the embedded Redis, started by `voting run`
 
         run.process.send_signal(signal.SIGTERM)
         assert run.process.wait(timeout=30) == 0, run.output
         assert all(_gone(child.pid) for child in children), run.output
+        assert not any(_group_alive(child.pid) for child in psutil_children), run.output
         assert all(_gone(pid) for pid in redis_pids)
     finally:
         run.stop()
@@ -225,7 +244,8 @@ def test_run_on_real_servers_stops_everything_when_a_child_dies(app_config, back
     try:
         run.wait_for(re.escape(f"http://127.0.0.1:{port}/admin/"))
         # The worker listens on the real Redis, on every queue, most urgent first.
-        from rq import Worker
+        from rq import Queue, Worker
+        from rq.serializers import JSONSerializer
 
         connection = redis_lib.Redis.from_url(app_config["redis_url"])
         deadline = time.monotonic() + 10
@@ -238,9 +258,24 @@ def test_run_on_real_servers_stops_everything_when_a_child_dies(app_config, back
             psutil.Process(run.process.pid).children(),
             key=lambda p: "voting.serve" not in " ".join(p.cmdline()),
         )
+        # The worker is busy: its work horse (a child process) runs a long job.
+        queue = Queue("default", connection=connection, serializer=JSONSerializer)
+        queue.enqueue("time.sleep", 120)
+        deadline = time.monotonic() + 20
+        while not worker_process.children() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        left_behind = worker_process.children()
+        assert left_behind, run.output
         worker_process.kill()
         assert run.process.wait(timeout=30) == 1
         assert re.search(r"worker exited with code -?\d+; stopping everything", run.output), run.output
         assert _gone(web.pid)
+        # Nothing the killed worker started lives on: an orphaned horse or RQ scheduler
+        # keeps the worker's Redis connections (a blocking pop swallows the next job).
+        assert all(_gone(child.pid) for child in left_behind)
+        assert _group_alive(worker_process.pid) == [] and _group_alive(web.pid) == []
+        queue.enqueue("os.getpid")
+        time.sleep(0.5)
+        assert len(queue) == 1
     finally:
         run.stop()

@@ -8,6 +8,7 @@ everything with a non-zero exit, so a service manager notices and restarts it.
 """
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import os
 import signal
@@ -22,10 +23,12 @@ from pathlib import Path
 from typing import Callable
 
 import click
+import psutil
 
 HEALTH_TIMEOUT_SECONDS = 60
 STOP_TIMEOUT_SECONDS = 15  # the worker finishes its current job first (warm shutdown)
 _PR_SET_PDEATHSIG = 1
+_PR_SET_CHILD_SUBREAPER = 36
 
 
 class _Stop(Exception):
@@ -50,6 +53,14 @@ def _die_with_parent() -> None:
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
     except OSError:
         pass  # not Linux: the supervisor still stops its children on every ordinary exit
+
+
+def _become_subreaper() -> None:
+    """Adopt our children's orphans (Linux): what a dying worker leaves behind is ours to end."""
+    try:
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(_PR_SET_CHILD_SUBREAPER, 1)
+    except OSError:
+        pass
 
 
 def _port_is_free(host: str, port: int) -> bool:
@@ -120,10 +131,25 @@ def _wait_healthy(url: str, children: list[Child], timeout: float) -> None:
     raise StartupError(f"the web server did not answer {url} within {timeout:.0f} s")
 
 
+def _group_members(pgid: int) -> list[psutil.Process]:
+    """Live (not zombie) processes of process group `pgid`."""
+    members = []
+    for process in psutil.process_iter():
+        try:
+            if os.getpgid(process.pid) == pgid and process.status() != psutil.STATUS_ZOMBIE:
+                members.append(process)
+        except (ProcessLookupError, PermissionError, psutil.Error):
+            continue
+    return members
+
+
 def _stop_children(children: list[Child]) -> None:
-    """SIGTERM every child, wait for each, SIGKILL whatever is still running after the timeout."""
+    """SIGTERM every child, wait for each, SIGKILL whatever is still running after the timeout;
+    then end whatever each child left behind in its process group."""
     for child in children:
         if child.process.poll() is None:
+            # The child only, not its group: RQ's warm shutdown lets the job in
+            # hand finish in its work horse, then stops its scheduler itself.
             child.process.terminate()
     deadline = time.monotonic() + STOP_TIMEOUT_SECONDS
     for child in children:
@@ -132,6 +158,20 @@ def _stop_children(children: list[Child]) -> None:
         except subprocess.TimeoutExpired:
             child.process.kill()
             child.process.wait()
+    # A worker that was killed leaves its RQ scheduler and work horse orphaned. They
+    # hold its Redis connections (one in a blocking pop that would swallow the next
+    # job) and its scheduler lock: they must not outlive it. As the subreaper we
+    # inherited them; without that (not Linux) the scheduler is still in its group.
+    leftovers = {p.pid: p for p in psutil.Process().children(recursive=True)}
+    for child in children:
+        leftovers.update((p.pid, p) for p in _group_members(child.process.pid))
+    for process in leftovers.values():
+        with contextlib.suppress(psutil.NoSuchProcess):
+            process.terminate()
+    _gone, alive = psutil.wait_procs(list(leftovers.values()), timeout=5)
+    for process in alive:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            process.kill()
 
 
 def run_stack(host: str, port: int, demo: bool, echo: Callable[..., None] = click.echo) -> int:
@@ -170,6 +210,8 @@ def run_stack(host: str, port: int, demo: bool, echo: Callable[..., None] = clic
             info = load_demo(app)
         app.extensions["voting.db"].dispose()  # the children open their own connections
 
+        # After the embedded Redis has daemonized (it is not a child to adopt).
+        _become_subreaper()
         children.append(_start_child("web server", ["-m", "voting.serve", "--host", host, "--port", str(port)], env))
         children.append(_start_child("worker", ["-m", "voting", "worker"], env))
         _wait_healthy(_probe_url(host, port), children, HEALTH_TIMEOUT_SECONDS)
