@@ -14,6 +14,13 @@ from voting.config import REPO_ROOT, Settings
 __version__ = "0.1.0"
 
 
+def _blocking_pool(redis_url: str):
+    """A Redis connection pool that makes callers wait (up to 20 s) rather than fail when all 50 are busy."""
+    import redis
+
+    return redis.BlockingConnectionPool.from_url(redis_url, max_connections=50, timeout=20)
+
+
 def create_app(config: Mapping[str, Any] | Settings | None = None, role: str = "web") -> Flask:
     """Build the app for `role` ("web" serves pages, the API and websockets; "worker" runs jobs).
 
@@ -50,6 +57,9 @@ def create_app(config: Mapping[str, Any] | Settings | None = None, role: str = "
         BABEL_DEFAULT_LOCALE=settings.default_locale,
         BABEL_TRANSLATION_DIRECTORIES=str(i18n.compiled_translations(settings.instance_path)),
         RATELIMIT_STORAGE_URI=redis_url,
+        # A blocking pool: hundreds of phones logging in at once (gevent) wait a moment for a
+        # connection instead of failing with 500 (redis-py's default pool raises past 100).
+        RATELIMIT_STORAGE_OPTIONS={"connection_pool": _blocking_pool(redis_url)},
         RATELIMIT_HEADERS_ENABLED=True,
         REDIS_URL=redis_url,
         DATABASE_URL=settings.resolved_database_url,

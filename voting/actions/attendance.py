@@ -30,7 +30,7 @@ from voting.domain.attendance import (
 )
 from voting.domain.bodies import Quorum, quorum
 from voting.domain.roster import counts_in_roster
-from voting.realtime import ATTENDANCE_CHANGED, current_version, next_version, publish, screen_room
+from voting.realtime import ATTENDANCE_CHANGED, current_version, next_version, publish, redis_client, screen_room
 from voting.realtime.payloads import attendance_payload
 from voting.storage.attendance import open_leave, pending_leave_count, recorded_statuses, upsert_attendance
 from voting.storage.database import Database
@@ -103,21 +103,36 @@ def snapshot(db: Database, meeting_id: int) -> dict:
 def publish_attendance(db: Database, meeting_id: int, representative_id: int | None = None) -> dict | None:
     """Send `attendance.changed` to the meeting's screen room. Call after the change has committed.
 
+    Coalesced (voting.realtime.coalesce): a change after a quiet spell goes out
+    at once, a burst (a hall checking in) at most four times a second, each
+    time the whole latest picture, naming the last person who changed.
     The version is taken before the counts are read, so the event with the
     highest version always carries counts at least as new as any other.
     If Redis cannot be reached the change stands (it is committed) and only the
     event is lost: screens resync from the next event or on reconnect. Returns
-    the payload, or None when it could not be sent.
+    the payload when it was sent at once, else None.
     """
+    from voting.realtime.coalesce import soon
+
+    app = current_app._get_current_object()
     try:
-        return _publish_attendance(db, meeting_id, representative_id)
+        if representative_id is not None:
+            redis_client(app).set(_last_changed_key(meeting_id), representative_id, ex=24 * 3600)
+        else:
+            redis_client(app).delete(_last_changed_key(meeting_id))
+        return soon(app, f"attendance:{int(meeting_id)}", lambda: _publish_attendance(app, db, meeting_id))
     except RedisError:
         current_app.logger.warning("attendance.changed for meeting %s not published", meeting_id, exc_info=True)
         return None
 
 
-def _publish_attendance(db: Database, meeting_id: int, representative_id: int | None) -> dict:
-    version = next_version(version_stream(meeting_id))
+def _last_changed_key(meeting_id: int) -> str:
+    return f"voting:attendance:last-changed:{int(meeting_id)}"
+
+
+def _publish_attendance(app, db: Database, meeting_id: int) -> dict:
+    version = next_version(version_stream(meeting_id), app)
+    last = redis_client(app).get(_last_changed_key(meeting_id))
     with db.session() as session:
         found = meeting_attendance(session, meeting_id)
         payload = attendance_payload(
@@ -127,10 +142,10 @@ def _publish_attendance(db: Database, meeting_id: int, representative_id: int | 
             found.quorum,
             found.is_checkin_open,
             found.pending_leave,
-            changed_representative_id=representative_id,
+            changed_representative_id=int(last) if last is not None else None,
         )
     # Screens and consoles only: a phone needs no count, and 3,000 check-ins must not make 9 million messages.
-    publish(ATTENDANCE_CHANGED, screen_room(meeting_id), payload)
+    publish(ATTENDANCE_CHANGED, screen_room(meeting_id), payload, app)
     return payload
 
 

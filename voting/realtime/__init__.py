@@ -70,6 +70,11 @@ def _redis(app: Flask):
     return client
 
 
+def redis_client(app: Flask | None = None):
+    """The app's Redis client for realtime bookkeeping (versions, coalescing flags, what the screen shows)."""
+    return _redis(app or current_app._get_current_object())
+
+
 def next_version(stream: str, app: Flask | None = None) -> int:
     """The next version number of `stream` (e.g. "attendance:12"): a Redis INCR, shared by all processes.
 

@@ -16,6 +16,7 @@ import json
 import time
 
 from flask import Flask, current_app
+from redis.exceptions import RedisError
 
 from voting.actions.errors import NotFound
 from voting.realtime import _redis, current_version, meeting_room, next_version, publish, screen_room
@@ -133,8 +134,15 @@ def note_vote(ballot_id: int, meeting_id: int, app: Flask | None = None) -> None
     app = app or current_app._get_current_object()
     redis = _redis(app)
     dirty, lock = f"voting:progress:dirty:{ballot_id}", f"voting:progress:lock:{ballot_id}"
-    redis.set(dirty, 1, ex=60)
-    if redis.set(lock, 1, nx=True, ex=30):
+    try:
+        # One round trip for both: this runs once per vote.
+        _dirty_set, locked = redis.pipeline(transaction=False).set(dirty, 1, ex=60).set(lock, 1, nx=True, ex=30).execute()
+    except RedisError:
+        # The vote is committed and acknowledged whatever happens here; screens catch up
+        # with the next vote's progress, the close, or their snapshot on reconnect.
+        app.logger.warning("ballot.progress for ballot %s not scheduled", ballot_id, exc_info=True)
+        return
+    if locked:
         app.extensions["socketio"].start_background_task(_flush_progress, app, ballot_id, meeting_id, dirty, lock)
 
 

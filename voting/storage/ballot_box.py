@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from sqlalchemy import select
+from sqlalchemy import bindparam, select, update
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from voting.storage.ballots import BallotBoxShard
@@ -68,6 +69,18 @@ def read_entries(shard: BallotBoxShard) -> dict[str, dict]:
 def write_entries(shard: BallotBoxShard, entries: dict[str, dict]) -> None:
     """Store an open shard's entries; sorted by key (a hash), so the order says nothing about time."""
     shard.entries_json = canonical(entries)
+
+
+_STORE = (
+    update(BallotBoxShard.__table__)
+    .where(BallotBoxShard.__table__.c.id == bindparam("shard_id"))
+    .values(entries_json=bindparam("entries_json"))
+)
+
+
+def store_entries(connection: Connection, shard_id: int, entries: dict[str, dict]) -> None:
+    """write_entries for a shard read as a row (the vote's fast path): one prepared UPDATE, sorted by key."""
+    connection.execute(_STORE, {"shard_id": shard_id, "entries_json": canonical(entries)})
 
 
 def all_ballots(session: Session, ballot_id: int) -> list[dict]:

@@ -52,29 +52,27 @@ def _staff_user():
 
 def _bearer_identity(auth) -> tuple[str, int] | None:
     """("staff", user_id) or ("representative", id) for a valid bearer token in `auth`, else None."""
-    from voting.actions.accounts import resolve_token
+    from voting.actions.accounts import principal_of_token
 
     token = auth.get("token") if isinstance(auth, dict) else None
     if not isinstance(token, str) or not token or len(token) > 200:
         return None
     with current_app.extensions["voting.db"].session() as s:
-        row = resolve_token(s, token)
-        if row is None:
-            return None
-        if row.user is not None:
-            return "staff", row.user.id
-        return "representative", row.representative_id
+        found = principal_of_token(s, token)
+    if found is None:
+        return None
+    role, user_id, representative_id = found
+    return ("representative", representative_id) if role == "representative" else ("staff", user_id)
 
 
-def _representative(auth):
-    """(id, body_id) of the representative this connection speaks for (cookie or bearer token), or None."""
+def _representative(identity):
+    """(id, body_id) of the representative this connection speaks for (cookie, or the bearer `identity`), or None."""
     from voting.storage.models import Representative
     from voting.web.booth.identity import current_representative
 
     rep = current_representative()
     if rep is not None:
         return rep.id, rep.body_id
-    identity = _bearer_identity(auth)
     if identity is not None and identity[0] == "representative":
         with current_app.extensions["voting.db"].session() as s:
             row = s.get(Representative, identity[1])
@@ -108,7 +106,7 @@ def on_connect(auth=None):
         rooms += [meeting_room(meeting_id), screen_room(meeting_id)]
         follows_screen = True
     else:
-        rep = _representative(auth)
+        rep = _representative(bearer)
         if rep is not None:
             rooms.append(representative_room(rep[0]))
             if meeting is not None and body_id == rep[1]:

@@ -101,15 +101,15 @@ def test_a_crash_in_the_middle_of_a_vote_leaves_nothing_half_written(app, auth, 
     member, key = hall.members[0], nonce()
     import voting.actions.ballots.cast as cast_module
 
-    real = cast_module.write_entries
+    real = cast_module.store_entries  # the box write of a first vote
 
     def crash(*args, **kwargs):
         raise RuntimeError("power cut")
 
-    monkeypatch.setattr(cast_module, "write_entries", crash)
+    monkeypatch.setattr(cast_module, "store_entries", crash)
     assert vote(client, member, bid, {item: "no"}, key).status_code == 500
     assert client.get(f"/api/v1/ballots/{bid}", headers=auth).json["cast"] == 0
-    monkeypatch.setattr(cast_module, "write_entries", real)
+    monkeypatch.setattr(cast_module, "store_entries", real)
     again = vote(client, member, bid, {item: "yes"}, key)
     assert again.status_code == 201 and again.json["status"] == "recorded"
     result = _result(client, auth, bid)

@@ -11,6 +11,7 @@ from voting.actions import ballots as ballot_actions
 from voting.actions.errors import Forbidden
 from voting.domain.ballots import KINDS
 from voting.realtime.ballots import BALLOT_CLOSED, BALLOT_EXTENDED, BALLOT_OPENED, note_vote, publish_ballot
+from voting.storage.ballots import Ballot
 from voting.storage.models import Representative
 from voting.web.api.schemas import StrictSchema, text
 from voting.web.api.security import SECURITY, STAFF, current_principal, db, requires
@@ -194,7 +195,7 @@ def cast_vote(payload, ballot_id):
         receipt = ballot_actions.cast_vote(
             session, ballot_id, principal.representative_id, payload["choices"], payload["nonce"]
         )
-        meeting_id = ballot_actions.get_ballot(session, ballot_id).meeting_id
+        meeting_id = receipt.meeting_id or session.get(Ballot, ballot_id).meeting_id
     if receipt.outcome != "unchanged":
         note_vote(ballot_id, meeting_id)
     return {"receipt": receipt.receipt, "status": receipt.outcome}

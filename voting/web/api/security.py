@@ -7,7 +7,7 @@ from functools import wraps
 from flask import current_app, g, request
 from flask_babel import gettext as _
 
-from voting.actions.accounts import resolve_token
+from voting.actions.accounts import principal_of_token
 from voting.actions.errors import ActionError
 from voting.storage.models import Representative, User
 
@@ -41,11 +41,10 @@ def current_principal() -> Principal | None:
         token = _bearer()
         if token:
             with db().session() as session:
-                row = resolve_token(session, token)
-                if row is not None and row.user is not None:
-                    principal = Principal(role=row.user.role, user_id=row.user.id)
-                elif row is not None:
-                    principal = Principal(role="representative", representative_id=row.representative_id)
+                found = principal_of_token(session, token)
+            if found is not None:
+                role, user_id, representative_id = found
+                principal = Principal(role=role, user_id=user_id, representative_id=representative_id)
         g.principal = principal
     return g.principal
 
