@@ -86,10 +86,14 @@ def create_app(config: Mapping[str, Any] | Settings | None = None, role: str = "
     if role == "web":
         extensions.csrf.init_app(app)
         extensions.limiter.init_app(app)
+        from voting.realtime.queue import message_queue
+
         extensions.socketio.init_app(
             app,
             message_queue=redis_url,
             channel=app.config["SOCKETIO_CHANNEL"],
+            # A blocking pool that lasts: a hall's burst waits instead of failing (voting.realtime.queue).
+            client_manager=message_queue(redis_url, app.config["SOCKETIO_CHANNEL"]),
             async_mode=app.config.get("SOCKETIO_ASYNC_MODE"),
         )
         from voting.web import register_web

@@ -64,7 +64,7 @@ def _redis(app: Flask):
     if client is None:
         import redis
 
-        pool = redis.BlockingConnectionPool.from_url(app.config["REDIS_URL"], max_connections=50, timeout=20)
+        pool = redis.BlockingConnectionPool.from_url(app.config["REDIS_URL"], max_connections=100, timeout=20)
         client = redis.Redis(connection_pool=pool)
         app.extensions["voting.realtime.redis"] = client
     return client
@@ -110,8 +110,11 @@ def _emitter(app: Flask):
     if emitter is None:
         from flask_socketio import SocketIO
 
+        from voting.realtime.queue import message_queue
+
         emitter = SocketIO(
-            message_queue=app.config["REDIS_URL"], channel=app.config["SOCKETIO_CHANNEL"], write_only=True
+            message_queue=app.config["REDIS_URL"], channel=app.config["SOCKETIO_CHANNEL"], write_only=True,
+            client_manager=message_queue(app.config["REDIS_URL"], app.config["SOCKETIO_CHANNEL"], write_only=True),
         )
         app.extensions["voting.realtime.emitter"] = emitter
     return emitter

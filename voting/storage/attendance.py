@@ -63,16 +63,23 @@ def upsert_attendance(
 
 def recorded_statuses(session: Session, meeting_id: int, body: Body) -> list[str | None]:
     """One recorded status (None: nothing recorded) per representative counted in the body's roster."""
+    # Counted by the database (a handful of groups, not a row per person): screens and
+    # progress ask for this several times a second while a whole congress checks in or votes.
     rows = session.execute(
-        select(Representative.status, Attendance.status)
+        select(Representative.status, Attendance.status, func.count())
         .select_from(Representative)
         .outerjoin(
             Attendance,
             (Attendance.representative_id == Representative.id) & (Attendance.meeting_id == meeting_id),
         )
         .where(Representative.body_id == body.id)
+        .group_by(Representative.status, Attendance.status)
     ).all()
-    return [recorded for rep_status, recorded in rows if counts_in_roster(rep_status, body.is_suspended_counted)]
+    statuses: list[str | None] = []
+    for rep_status, recorded, count in rows:
+        if counts_in_roster(rep_status, body.is_suspended_counted):
+            statuses.extend([recorded] * count)
+    return statuses
 
 
 def pending_leave_count(session: Session, meeting_id: int) -> int:
