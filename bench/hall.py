@@ -34,7 +34,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import fcntl
-import gc
 import json
 import os
 import random
@@ -359,10 +358,6 @@ async def run(args, stack: Stack) -> dict:
                              "latency_ms": summary_ms([c for c in connects if not isinstance(c, BaseException)]),
                              "failed": len(failed), "errors": sorted({repr(e)[:120] for e in failed})[:5]}
         cpu["connected"] = stack.cpu_s()
-        # The 3,000 clients are this process's long-lived objects: keep its own garbage
-        # collector from pausing the loop for them (it would count against the server).
-        gc.collect()
-        gc.freeze()
         await asyncio.sleep(2)
         report["rss_mb_connected"] = stack.rss_mb()
         log(f"connected {len(phones) - len(failed)}; web RSS {report['rss_mb_connected']} MB")

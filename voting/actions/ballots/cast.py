@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from flask_babel import gettext as _
 from sqlalchemy import bindparam, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from voting.actions.attendance import roster_member
 from voting.actions.ballots.messages import domain_error
@@ -77,22 +77,23 @@ def cast_vote(
     if not isinstance(nonce, str) or not NONCE_PATTERN.match(nonce):
         raise ActionError("invalid_nonce", _("The device's ballot key is missing or malformed; reload the page."), 422)
     connection = session.connection()
-    row = connection.execute(_BALLOT_AND_VOTER, {"ballot_id": ballot_id, "representative_id": representative_id}).one_or_none()
+    row = connection.execute(_BALLOT_FOR_VOTE, {"ballot_id": ballot_id}).one_or_none()
     if row is None:
         get_ballot(session, ballot_id)  # raises NotFound
-    if row.status != "open":
-        message = _("Voting has not started yet.") if row.status == "draft" else _("Voting on this ballot has ended.")
+    status, deadline_at, kind, rules_json, meeting_id, shard_count, meeting_body_id = row
+    if status != "open":
+        message = _("Voting has not started yet.") if status == "draft" else _("Voting on this ballot has ended.")
         raise ActionError("ballot_not_open", message, 409)
-    if row.deadline_at is not None and now >= row.deadline_at:
+    if deadline_at is not None and now >= deadline_at:
         raise ActionError("time_is_up", _("The time for this vote is up."), 409)
-    kind, meeting_id, shard_count = row.kind, row.meeting_id, row.shard_count
-    rules = _rules(row.rules_json)
-    if row.voter_body_id != row.meeting_body_id or not counts_in_roster(row.voter_status, row.is_suspended_counted):
+    rules = _rules(rules_json)
+    voter = connection.execute(_VOTER, {"representative_id": representative_id, "meeting_id": meeting_id}).one_or_none()
+    if voter is None or voter.body_id != meeting_body_id or not counts_in_roster(voter.status, voter.is_suspended_counted):
         roster_member(session, get_ballot(session, ballot_id).meeting, representative_id)  # raises the right refusal
-    if rules.require_checkin and row.attendance != PRESENT:
+    if rules.require_checkin and voter.attendance != PRESENT:
         raise ActionError("not_checked_in", _("Check in first: scan the code on the hall screen."), 403)
     try:
-        normalized = validate_choices(kind, rules, _item_ids(connection, ballot_id, row.opened_at), choices)
+        normalized = validate_choices(kind, rules, _item_ids(connection, ballot_id), choices)
     except DomainError as error:
         raise domain_error(error) from None
     stored = {str(item_id): choice for item_id, choice in normalized.items()}
@@ -116,22 +117,21 @@ def cast_vote(
 
 # The vote's statements, built once. FOR SHARE OF ballot: a close (FOR UPDATE) waits
 # for the votes being written, and every vote after it sees "closed" (SQLite: its
-# write lock, taken at BEGIN IMMEDIATE, does the same). The voter comes in the same
-# round trip: their roster standing, their body's rule for suspended members and
-# their attendance at the ballot's meeting (NULLs when there is no such person).
-_VOTER_ATTENDANCE = aliased(Attendance)
-_BALLOT_AND_VOTER = (
+# write lock, taken at BEGIN IMMEDIATE, does the same).
+_BALLOT_FOR_VOTE = (
     select(Ballot.status, Ballot.deadline_at, Ballot.kind, Ballot.rules_json, Ballot.meeting_id, Ballot.shard_count,
-           Ballot.opened_at, Meeting.body_id.label("meeting_body_id"), Representative.body_id.label("voter_body_id"),
-           Representative.status.label("voter_status"), Body.is_suspended_counted,
-           _VOTER_ATTENDANCE.status.label("attendance"))
+           Meeting.body_id)
     .join(Meeting, Meeting.id == Ballot.meeting_id)
-    .outerjoin(Representative, Representative.id == bindparam("representative_id"))
-    .outerjoin(Body, Body.id == Representative.body_id)
-    .outerjoin(_VOTER_ATTENDANCE, (_VOTER_ATTENDANCE.meeting_id == Ballot.meeting_id)
-               & (_VOTER_ATTENDANCE.representative_id == Representative.id))
     .where(Ballot.id == bindparam("ballot_id"))
     .with_for_update(read=True, of=Ballot)
+)
+_VOTER = (
+    select(Representative.body_id, Representative.status, Body.is_suspended_counted,
+           Attendance.status.label("attendance"))
+    .join(Body, Body.id == Representative.body_id)
+    .outerjoin(Attendance, (Attendance.representative_id == Representative.id)
+               & (Attendance.meeting_id == bindparam("meeting_id")))
+    .where(Representative.id == bindparam("representative_id"))
 )
 _ITEMS = select(BallotItem.id).where(BallotItem.ballot_id == bindparam("ballot_id")).order_by(BallotItem.position, BallotItem.id)
 _SHARD_FOR_UPDATE = (
@@ -147,21 +147,9 @@ def _rules(rules_json: str) -> Rules:
     return Rules.from_mapping(json.loads(rules_json))
 
 
-_OPEN_ITEMS: dict[tuple, list[int]] = {}
-
-
-def _item_ids(connection, ballot_id: int, opened_at) -> list[int]:
-    """The ballot's item ids in agenda order. Remembered per process for an open ballot (its
-    items never change once it is open), keyed by database, ballot and opening time, so a
-    reused id (a database reset, as tests do) is never mistaken for an old ballot."""
-    key = (str(connection.engine.url), ballot_id, opened_at)
-    found = _OPEN_ITEMS.get(key)
-    if found is None:
-        found = [item_id for (item_id,) in connection.execute(_ITEMS, {"ballot_id": ballot_id})]
-        if len(_OPEN_ITEMS) > 1000:
-            _OPEN_ITEMS.clear()
-        _OPEN_ITEMS[key] = found
-    return found
+def _item_ids(connection, ballot_id: int) -> list[int]:
+    """The ballot's item ids in agenda order (fixed once it is open)."""
+    return [item_id for (item_id,) in connection.execute(_ITEMS, {"ballot_id": ballot_id})]
 
 
 def _repeat_or_change(session, ballot, representative_id, key, shard_index, stored, named, allow_change, nonce):
