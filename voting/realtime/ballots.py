@@ -130,12 +130,19 @@ def note_vote(ballot_id: int, meeting_id: int, app: Flask | None = None) -> None
     A dirty flag plus a lock in Redis: the process that takes the lock flushes
     progress every PROGRESS_INTERVAL_S while votes keep arriving, whichever web
     process they arrive at, and releases it when a pause finds nothing new.
+    Votes arriving at the flushing process itself only mark a flag in memory
+    (no Redis round trip: with one web process that is every vote).
     """
     app = app or current_app._get_current_object()
+    local, guard = _local_flags(app)
+    with guard:
+        if ballot_id in local:
+            local[ballot_id] = True
+            return
     redis = _redis(app)
     dirty, lock = f"voting:progress:dirty:{ballot_id}", f"voting:progress:lock:{ballot_id}"
     try:
-        # One round trip for both: this runs once per vote.
+        # One round trip for both.
         _dirty_set, locked = redis.pipeline(transaction=False).set(dirty, 1, ex=60).set(lock, 1, nx=True, ex=30).execute()
     except RedisError:
         # The vote is committed and acknowledged whatever happens here; screens catch up
@@ -143,25 +150,52 @@ def note_vote(ballot_id: int, meeting_id: int, app: Flask | None = None) -> None
         app.logger.warning("ballot.progress for ballot %s not scheduled", ballot_id, exc_info=True)
         return
     if locked:
+        with guard:
+            local[ballot_id] = False
         app.extensions["socketio"].start_background_task(_flush_progress, app, ballot_id, meeting_id, dirty, lock)
+
+
+def _local_flags(app: Flask):
+    """(ballot id → a vote came here since the last flush, its lock) for the flushers this process runs."""
+    found = app.extensions.get("voting.realtime.progress_flags")
+    if found is None:
+        import threading
+
+        found = app.extensions.setdefault("voting.realtime.progress_flags", ({}, threading.Lock()))
+    return found
 
 
 def _flush_progress(app: Flask, ballot_id: int, meeting_id: int, dirty: str, lock: str) -> None:
     """Publish progress while votes keep coming; stop after a quiet interval."""
     redis = _redis(app)
+    local, guard = _local_flags(app)
     with app.app_context():
-        while True:
-            time.sleep(PROGRESS_INTERVAL_S)
-            if redis.getdel(dirty):
-                redis.expire(lock, 30)
-                try:
-                    publish_ballot(BALLOT_PROGRESS, ballot_id, meeting_id, app)
-                except NotFound:  # the ballot is gone (its meeting was deleted): nothing to report
-                    redis.delete(lock)
-                    return
-                continue
-            redis.delete(lock)
-            # A vote that set the flag just before the lock went is ours to flush.
-            if redis.get(dirty) and redis.set(lock, 1, nx=True, ex=30):
-                continue
-            return
+        try:
+            while True:
+                time.sleep(PROGRESS_INTERVAL_S)
+                with guard:
+                    here, local[ballot_id] = local.get(ballot_id, False), False
+                if redis.getdel(dirty) or here:
+                    redis.expire(lock, 30)
+                    try:
+                        publish_ballot(BALLOT_PROGRESS, ballot_id, meeting_id, app)
+                    except NotFound:  # the ballot is gone (its meeting was deleted): nothing to report
+                        redis.delete(lock)
+                        return
+                    continue
+                with guard:
+                    # From here on, votes in this process go through Redis; one that came
+                    # in the meantime is still ours to flush.
+                    if local.pop(ballot_id, False):
+                        local[ballot_id] = False
+                        continue
+                redis.delete(lock)
+                # A vote that set the flag just before the lock went is ours to flush.
+                if redis.get(dirty) and redis.set(lock, 1, nx=True, ex=30):
+                    with guard:
+                        local[ballot_id] = False
+                    continue
+                return
+        finally:
+            with guard:
+                local.pop(ballot_id, None)
