@@ -9,9 +9,11 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask_babel import gettext as _
 from sqlalchemy import bindparam, select
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from voting.actions.errors import ActionError
+from voting.storage.prepared import Prepared, as_datetime
 from voting.storage.models import USER_ROLES, ApiToken, Representative, User, utcnow
 
 _hasher = PasswordHasher()
@@ -106,7 +108,7 @@ def resolve_token(session: Session, token: str, now: datetime | None = None) -> 
 
 # The caller of an API request in one prepared statement: every vote of a congress
 # is authenticated here, so it reads only the columns resolve_token's rules need.
-_PRINCIPAL = (
+_PRINCIPAL = Prepared(
     select(ApiToken.user_id, ApiToken.representative_id, ApiToken.login_generation, ApiToken.expires_at,
            ApiToken.revoked_at, User.role, User.is_active, Representative.login_generation.label("current_generation"))
     .outerjoin(User, User.id == ApiToken.user_id)
@@ -115,16 +117,17 @@ _PRINCIPAL = (
 )
 
 
-def principal_of_token(session: Session, token: str, now: datetime | None = None) -> tuple[str, int | None, int | None] | None:
+def principal_of_token(connection: Connection, token: str, now: datetime | None = None) -> tuple[str, int | None, int | None] | None:
     """(role, user_id, representative_id) of a live bearer token, or None; the same rules as resolve_token.
 
-    role is the staff user's role, or "representative".
+    role is the staff user's role, or "representative". `connection` may be
+    outside a transaction (Database.single_read): this is one statement.
     """
     if not token:
         return None
-    row = session.connection().execute(_PRINCIPAL, {"token_hash": hash_secret(token)}).one_or_none()
+    row = _PRINCIPAL.one_or_none(connection, {"token_hash": hash_secret(token)})
     now = now or utcnow()
-    if row is None or row.revoked_at is not None or row.expires_at <= now:
+    if row is None or row.revoked_at is not None or as_datetime(row.expires_at) <= now:
         return None
     if row.user_id is not None:
         return (row.role, row.user_id, None) if row.is_active else None

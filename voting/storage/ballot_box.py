@@ -8,6 +8,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from voting.storage.ballots import BallotBoxShard
+from voting.storage.prepared import Prepared
 
 BALLOTS_PER_SHARD = 100
 
@@ -71,7 +72,7 @@ def write_entries(shard: BallotBoxShard, entries: dict[str, dict]) -> None:
     shard.entries_json = canonical(entries)
 
 
-_STORE = (
+_STORE = Prepared(
     update(BallotBoxShard.__table__)
     .where(BallotBoxShard.__table__.c.id == bindparam("shard_id"))
     .values(entries_json=bindparam("entries_json"))
@@ -80,7 +81,7 @@ _STORE = (
 
 def store_entries(connection: Connection, shard_id: int, entries: dict[str, dict]) -> None:
     """write_entries for a shard read as a row (the vote's fast path): one prepared UPDATE, sorted by key."""
-    connection.execute(_STORE, {"shard_id": shard_id, "entries_json": canonical(entries)})
+    _STORE.run(connection, {"shard_id": shard_id, "entries_json": canonical(entries)})
 
 
 def all_ballots(session: Session, ballot_id: int) -> list[dict]:

@@ -5,6 +5,7 @@ from sqlalchemy import bindparam
 from sqlalchemy.orm import Session
 
 from voting.storage.ballots import Participation
+from voting.storage.prepared import Prepared
 
 
 def record_participation(session: Session, ballot_id: int, representative_id: int, named_choices_json: str | None) -> bool:
@@ -29,14 +30,14 @@ def record_participation(session: Session, ballot_id: int, representative_id: in
         return True
     values = {"ballot_id": ballot_id, "representative_id": representative_id, "named": named_choices_json}
     # RETURNING, not rowcount: psycopg reports -1 for an INSERT ... ON CONFLICT through SQLAlchemy.
-    return connection.execute(statement, values).first() is not None
+    return statement.first(connection, values) is not None
 
 
 _INSERTS: dict = {}
 
 
 def _insert_for(dialect: str):
-    """The dialect's prepared INSERT ... ON CONFLICT DO NOTHING into the roll (built once), or None."""
+    """The dialect's Prepared INSERT ... ON CONFLICT DO NOTHING into the roll (built once), or None."""
     if dialect not in _INSERTS:
         if dialect == "postgresql":
             from sqlalchemy.dialects.postgresql import insert
@@ -44,7 +45,7 @@ def _insert_for(dialect: str):
             from sqlalchemy.dialects.sqlite import insert
         else:
             return None
-        _INSERTS[dialect] = (
+        _INSERTS[dialect] = Prepared(
             insert(Participation.__table__)
             .values(ballot_id=bindparam("ballot_id"), representative_id=bindparam("representative_id"),
                     named_choices_json=bindparam("named"))

@@ -57,8 +57,8 @@ def _bearer_identity(auth) -> tuple[str, int] | None:
     token = auth.get("token") if isinstance(auth, dict) else None
     if not isinstance(token, str) or not token or len(token) > 200:
         return None
-    with current_app.extensions["voting.db"].session() as s:
-        found = principal_of_token(s, token)
+    with current_app.extensions["voting.db"].single_read() as connection:
+        found = principal_of_token(connection, token)
     if found is None:
         return None
     role, user_id, representative_id = found

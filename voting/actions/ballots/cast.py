@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from flask_babel import gettext as _
 from sqlalchemy import bindparam, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from voting.actions.attendance import roster_member
 from voting.actions.ballots.messages import domain_error
@@ -36,6 +36,7 @@ from voting.storage.ballot_box import (
 )
 from voting.storage.ballots import Ballot, BallotBoxShard, BallotItem, Participation
 from voting.storage.participation import record_participation
+from voting.storage.prepared import Prepared, as_datetime
 from voting.storage.models import Attendance, Body, Meeting, Representative, utcnow
 
 # At least 128 bits from a URL-safe alphabet: the nonce is a secret, not a label.
@@ -69,31 +70,30 @@ def cast_vote(
     the ballot does not accept or a malformed nonce.
 
     A whole congress votes within seconds, so the usual path reads and writes
-    with five prepared Core statements on the session's connection (the ballot
-    with a shared lock, the voter, the roll, the shard locked, the shard
+    with four Prepared statements on the session's connection (the ballot and
+    the voter with a shared lock, the roll, the shard locked, the shard
     written); every refusal is explained by the same ORM helpers as before.
     """
     now = now or utcnow()
     if not isinstance(nonce, str) or not NONCE_PATTERN.match(nonce):
         raise ActionError("invalid_nonce", _("The device's ballot key is missing or malformed; reload the page."), 422)
     connection = session.connection()
-    row = connection.execute(_BALLOT_FOR_VOTE, {"ballot_id": ballot_id}).one_or_none()
+    row = _BALLOT_AND_VOTER.one_or_none(connection, {"ballot_id": ballot_id, "representative_id": representative_id})
     if row is None:
         get_ballot(session, ballot_id)  # raises NotFound
-    status, deadline_at, kind, rules_json, meeting_id, shard_count, meeting_body_id = row
-    if status != "open":
-        message = _("Voting has not started yet.") if status == "draft" else _("Voting on this ballot has ended.")
+    if row.status != "open":
+        message = _("Voting has not started yet.") if row.status == "draft" else _("Voting on this ballot has ended.")
         raise ActionError("ballot_not_open", message, 409)
-    if deadline_at is not None and now >= deadline_at:
+    if row.deadline_at is not None and now >= as_datetime(row.deadline_at):
         raise ActionError("time_is_up", _("The time for this vote is up."), 409)
-    rules = _rules(rules_json)
-    voter = connection.execute(_VOTER, {"representative_id": representative_id, "meeting_id": meeting_id}).one_or_none()
-    if voter is None or voter.body_id != meeting_body_id or not counts_in_roster(voter.status, voter.is_suspended_counted):
+    kind, meeting_id, shard_count = row.kind, row.meeting_id, row.shard_count
+    rules = _rules(row.rules_json)
+    if row.voter_body_id != row.meeting_body_id or not counts_in_roster(row.voter_status, row.is_suspended_counted):
         roster_member(session, get_ballot(session, ballot_id).meeting, representative_id)  # raises the right refusal
-    if rules.require_checkin and voter.attendance != PRESENT:
+    if rules.require_checkin and row.attendance != PRESENT:
         raise ActionError("not_checked_in", _("Check in first: scan the code on the hall screen."), 403)
     try:
-        normalized = validate_choices(kind, rules, _item_ids(connection, ballot_id), choices)
+        normalized = validate_choices(kind, rules, _item_ids(connection, ballot_id, row.opened_at), choices)
     except DomainError as error:
         raise domain_error(error) from None
     stored = {str(item_id): choice for item_id, choice in normalized.items()}
@@ -105,7 +105,7 @@ def cast_vote(
         ballot = get_ballot(session, ballot_id)
         return _repeat_or_change(session, ballot, representative_id, key, shard_index, stored, named, rules.allow_change, nonce)
 
-    shard_id, entries_json = connection.execute(_SHARD_FOR_UPDATE, {"ballot_id": ballot_id, "shard": shard_index}).one()
+    shard_id, entries_json = _SHARD_FOR_UPDATE.one_or_none(connection, {"ballot_id": ballot_id, "shard": shard_index})
     entries = json.loads(entries_json)
     if key in entries:
         # Another voter holds this secret: impossible for honest phones (2^128 space).
@@ -117,24 +117,25 @@ def cast_vote(
 
 # The vote's statements, built once. FOR SHARE OF ballot: a close (FOR UPDATE) waits
 # for the votes being written, and every vote after it sees "closed" (SQLite: its
-# write lock, taken at BEGIN IMMEDIATE, does the same).
-_BALLOT_FOR_VOTE = (
+# write lock, taken at BEGIN IMMEDIATE, does the same). The voter comes in the same
+# round trip: their roster standing, their body's rule for suspended members and
+# their attendance at the ballot's meeting (NULLs when there is no such person).
+_VOTER_ATTENDANCE = aliased(Attendance)
+_BALLOT_AND_VOTER = Prepared(
     select(Ballot.status, Ballot.deadline_at, Ballot.kind, Ballot.rules_json, Ballot.meeting_id, Ballot.shard_count,
-           Meeting.body_id)
+           Ballot.opened_at, Meeting.body_id.label("meeting_body_id"), Representative.body_id.label("voter_body_id"),
+           Representative.status.label("voter_status"), Body.is_suspended_counted,
+           _VOTER_ATTENDANCE.status.label("attendance"))
     .join(Meeting, Meeting.id == Ballot.meeting_id)
+    .outerjoin(Representative, Representative.id == bindparam("representative_id"))
+    .outerjoin(Body, Body.id == Representative.body_id)
+    .outerjoin(_VOTER_ATTENDANCE, (_VOTER_ATTENDANCE.meeting_id == Ballot.meeting_id)
+               & (_VOTER_ATTENDANCE.representative_id == Representative.id))
     .where(Ballot.id == bindparam("ballot_id"))
     .with_for_update(read=True, of=Ballot)
 )
-_VOTER = (
-    select(Representative.body_id, Representative.status, Body.is_suspended_counted,
-           Attendance.status.label("attendance"))
-    .join(Body, Body.id == Representative.body_id)
-    .outerjoin(Attendance, (Attendance.representative_id == Representative.id)
-               & (Attendance.meeting_id == bindparam("meeting_id")))
-    .where(Representative.id == bindparam("representative_id"))
-)
 _ITEMS = select(BallotItem.id).where(BallotItem.ballot_id == bindparam("ballot_id")).order_by(BallotItem.position, BallotItem.id)
-_SHARD_FOR_UPDATE = (
+_SHARD_FOR_UPDATE = Prepared(
     select(BallotBoxShard.id, BallotBoxShard.entries_json)
     .where(BallotBoxShard.ballot_id == bindparam("ballot_id"), BallotBoxShard.shard == bindparam("shard"))
     .with_for_update()
@@ -147,9 +148,21 @@ def _rules(rules_json: str) -> Rules:
     return Rules.from_mapping(json.loads(rules_json))
 
 
-def _item_ids(connection, ballot_id: int) -> list[int]:
-    """The ballot's item ids in agenda order (fixed once it is open)."""
-    return [item_id for (item_id,) in connection.execute(_ITEMS, {"ballot_id": ballot_id})]
+_OPEN_ITEMS: dict[tuple, list[int]] = {}
+
+
+def _item_ids(connection, ballot_id: int, opened_at) -> list[int]:
+    """The ballot's item ids in agenda order. Remembered per process for an open ballot (its
+    items never change once it is open), keyed by database, ballot and opening time, so a
+    reused id (a database reset, as tests do) is never mistaken for an old ballot."""
+    key = (str(connection.engine.url), ballot_id, opened_at)
+    found = _OPEN_ITEMS.get(key)
+    if found is None:
+        found = [item_id for (item_id,) in connection.execute(_ITEMS, {"ballot_id": ballot_id})]
+        if len(_OPEN_ITEMS) > 1000:
+            _OPEN_ITEMS.clear()
+        _OPEN_ITEMS[key] = found
+    return found
 
 
 def _repeat_or_change(session, ballot, representative_id, key, shard_index, stored, named, allow_change, nonce):

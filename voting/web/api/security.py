@@ -40,8 +40,8 @@ def current_principal() -> Principal | None:
         principal = None
         token = _bearer()
         if token:
-            with db().session() as session:
-                found = principal_of_token(session, token)
+            with db().single_read() as connection:
+                found = principal_of_token(connection, token)
             if found is not None:
                 role, user_id, representative_id = found
                 principal = Principal(role=role, user_id=user_id, representative_id=representative_id)
