@@ -1,6 +1,7 @@
 """Engine and sessions: plain SQLAlchemy 2, shared by the web app, the worker and the CLI."""
 from __future__ import annotations
 
+import sqlite3
 import time
 from contextlib import contextmanager
 from typing import Iterator
@@ -37,7 +38,7 @@ def make_engine(url: str, **kwargs) -> Engine:
             # upgrading a read lock later fails at once in WAL mode instead of
             # waiting. Readers stay DEFERRED and never block anyone.
             if conn.get_execution_options().get("writes"):
-                conn.exec_driver_sql("BEGIN IMMEDIATE")
+                _begin_immediate(conn.connection.dbapi_connection)
             else:
                 conn.exec_driver_sql("BEGIN")
 
@@ -45,6 +46,33 @@ def make_engine(url: str, **kwargs) -> Engine:
     engine = create_engine(url, **{"pool_size": 10, "max_overflow": 20, **kwargs})
     _ping_after_idle(engine)
     return engine
+
+
+SQLITE_BUSY_TIMEOUT_S = 30.0
+
+
+def _begin_immediate(dbapi_conn) -> None:  # noqa: ANN001
+    """BEGIN IMMEDIATE, waiting for another process's write lock in short sleeps that yield.
+
+    SQLite's own busy handler sleeps inside C: under gevent that would stop every
+    greenlet of the web process (all its phones) for as long as another web
+    process holds the lock. time.sleep is gevent's there, and a plain sleep elsewhere.
+    """
+    deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_S
+    delay = 0.0005
+    dbapi_conn.execute("PRAGMA busy_timeout=0")
+    try:
+        while True:
+            try:
+                dbapi_conn.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as error:
+                if "locked" not in str(error) or time.monotonic() >= deadline:
+                    raise
+            time.sleep(delay)
+            delay = min(delay * 2, 0.01)
+    finally:
+        dbapi_conn.execute(f"PRAGMA busy_timeout={int(SQLITE_BUSY_TIMEOUT_S * 1000)}")
 
 
 IDLE_PING_S = 10.0
