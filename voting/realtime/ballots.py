@@ -127,75 +127,62 @@ def latest_payload(app: Flask, ballot_id: int) -> dict:
 def note_vote(ballot_id: int, meeting_id: int, app: Flask | None = None) -> None:
     """A vote was committed: make sure a ballot.progress goes out soon, coalescing bursts.
 
-    A dirty flag plus a lock in Redis: the process that takes the lock flushes
-    progress every PROGRESS_INTERVAL_S while votes keep arriving, whichever web
-    process they arrive at, and releases it when a pause finds nothing new.
-    Votes arriving at the flushing process itself only mark a flag in memory
-    (no Redis round trip: with one web process that is every vote).
+    Each web process notes its votes in memory (no round trip per vote) and runs
+    one flusher per busy ballot. Every PROGRESS_INTERVAL_S a flusher with news
+    takes the ballot's publish slot in Redis (SET NX with the interval as its
+    life) and publishes the count read from the database, which includes every
+    process's committed votes; a flusher that finds the slot taken keeps its news
+    for the next tick. So however many processes take votes, the screen gets at
+    most a few updates a second, and the last vote shows within two intervals.
     """
     app = app or current_app._get_current_object()
-    local, guard = _local_flags(app)
+    pending, guard = _pending_progress(app)
     with guard:
-        if ballot_id in local:
-            local[ballot_id] = True
-            return
-    redis = _redis(app)
-    dirty, lock = f"voting:progress:dirty:{ballot_id}", f"voting:progress:lock:{ballot_id}"
-    try:
-        # One round trip for both.
-        _dirty_set, locked = redis.pipeline(transaction=False).set(dirty, 1, ex=60).set(lock, 1, nx=True, ex=30).execute()
-    except RedisError:
-        # The vote is committed and acknowledged whatever happens here; screens catch up
-        # with the next vote's progress, the close, or their snapshot on reconnect.
-        app.logger.warning("ballot.progress for ballot %s not scheduled", ballot_id, exc_info=True)
-        return
-    if locked:
-        with guard:
-            local[ballot_id] = False
-        app.extensions["socketio"].start_background_task(_flush_progress, app, ballot_id, meeting_id, dirty, lock)
+        running = ballot_id in pending
+        pending[ballot_id] = True
+    if not running:
+        app.extensions["socketio"].start_background_task(_flush_progress, app, ballot_id, meeting_id)
 
 
-def _local_flags(app: Flask):
-    """(ballot id → a vote came here since the last flush, its lock) for the flushers this process runs."""
-    found = app.extensions.get("voting.realtime.progress_flags")
+def _pending_progress(app: Flask):
+    """(ballot id → a vote came since this process last published or tried to, its lock): one entry per running flusher."""
+    found = app.extensions.get("voting.realtime.progress_pending")
     if found is None:
         import threading
 
-        found = app.extensions.setdefault("voting.realtime.progress_flags", ({}, threading.Lock()))
+        found = app.extensions.setdefault("voting.realtime.progress_pending", ({}, threading.Lock()))
     return found
 
 
-def _flush_progress(app: Flask, ballot_id: int, meeting_id: int, dirty: str, lock: str) -> None:
-    """Publish progress while votes keep coming; stop after a quiet interval."""
-    redis = _redis(app)
-    local, guard = _local_flags(app)
+def _flush_progress(app: Flask, ballot_id: int, meeting_id: int) -> None:
+    """Publish this process's news about the ballot every interval while votes come; stop after a quiet one."""
+    pending, guard = _pending_progress(app)
+    slot = f"voting:progress:slot:{int(ballot_id)}"
+    interval_ms = int(PROGRESS_INTERVAL_S * 1000)
     with app.app_context():
         try:
             while True:
                 time.sleep(PROGRESS_INTERVAL_S)
                 with guard:
-                    here, local[ballot_id] = local.get(ballot_id, False), False
-                if redis.getdel(dirty) or here:
-                    redis.expire(lock, 30)
-                    try:
-                        publish_ballot(BALLOT_PROGRESS, ballot_id, meeting_id, app)
-                    except NotFound:  # the ballot is gone (its meeting was deleted): nothing to report
-                        redis.delete(lock)
+                    if not pending.get(ballot_id):
+                        del pending[ballot_id]  # quiet: the next vote starts a new flusher
                         return
-                    continue
-                with guard:
-                    # From here on, votes in this process go through Redis; one that came
-                    # in the meantime is still ours to flush.
-                    if local.pop(ballot_id, False):
-                        local[ballot_id] = False
-                        continue
-                redis.delete(lock)
-                # A vote that set the flag just before the lock went is ours to flush.
-                if redis.get(dirty) and redis.set(lock, 1, nx=True, ex=30):
+                try:
+                    if not _redis(app).set(slot, 1, nx=True, px=interval_ms):
+                        continue  # another process published just now; ours goes next tick
                     with guard:
-                        local[ballot_id] = False
-                    continue
-                return
-        finally:
+                        pending[ballot_id] = False
+                    publish_ballot(BALLOT_PROGRESS, ballot_id, meeting_id, app)
+                except RedisError:
+                    # The votes are committed and acknowledged whatever happens here; the
+                    # screens catch up with the next vote's flush, the close or their snapshot.
+                    app.logger.warning("ballot.progress for ballot %s not sent", ballot_id, exc_info=True)
+                    with guard:
+                        pending[ballot_id] = False
+        except NotFound:  # the ballot is gone (its meeting was deleted): nothing to report
             with guard:
-                local.pop(ballot_id, None)
+                pending.pop(ballot_id, None)
+        except BaseException:
+            with guard:  # let the next vote start a new flusher
+                pending.pop(ballot_id, None)
+            raise
