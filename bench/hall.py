@@ -34,7 +34,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import fcntl
+import gc
 import json
+import logging
 import os
 import random
 import resource
@@ -236,6 +238,36 @@ def set_up_hall(stack: Stack, phones: int) -> dict:
     return {"meeting_id": meeting_id, "codes": codes, "screen_token": screen_token}
 
 
+def others_cpu_s() -> dict[str, float]:
+    """CPU seconds so far of the load generator itself and of the whole machine (busy, all cores):
+    on a shared 2-core machine the generator, the database and Redis compete with the web processes."""
+    times = psutil.cpu_times()
+    return {"load_generator": round(sum(psutil.Process().cpu_times()[:2]), 1),
+            "machine_busy": round(sum(times) - times.idle - getattr(times, "iowait", 0.0), 1)}
+
+
+class _Tally(logging.Handler):
+    """Counts the Engine.IO client's messages (why sockets dropped), by their text."""
+
+    def __init__(self):
+        super().__init__(logging.INFO)
+        self.counts: dict[str, int] = {}
+
+    def emit(self, record):
+        text = str(record.msg)
+        if "accepted" in text or not ("abort" in text or "timeout" in text.lower() or "error" in text.lower()):
+            return
+        text = text[:90]  # the template: one count per kind of message
+        self.counts[text] = self.counts.get(text, 0) + 1
+
+
+ENGINEIO_TALLY = _Tally()
+ENGINEIO_LOG = logging.getLogger("bench.engineio")
+ENGINEIO_LOG.setLevel(logging.INFO)
+ENGINEIO_LOG.propagate = False
+ENGINEIO_LOG.addHandler(ENGINEIO_TALLY)
+
+
 class Screen:
     """The hall screen: a Socket.IO client that remembers when each count arrived."""
 
@@ -261,12 +293,13 @@ class Phone:
     def __init__(self, index: int, code: str, url: str):
         self.index, self.code, self.url = index, code, url
         self.token: str | None = None
-        self.sio = socketio.AsyncClient(reconnection=True, reconnection_attempts=0)
+        self.sio = socketio.AsyncClient(reconnection=True, reconnection_attempts=0, engineio_logger=ENGINEIO_LOG)
         self.opened_at: float | None = None
         self.closed_at: float | None = None
         self.progress_seen = 0
         self.connects = 0
         self.disconnects = 0
+        self.disconnect_reasons: dict[str, int] = {}
         self.sio.on("connect", self._connected)
         self.sio.on("disconnect", self._disconnected)
         self.sio.on("ballot.opened", self._opened)
@@ -279,6 +312,7 @@ class Phone:
 
     def _disconnected(self, reason=None):
         self.disconnects += 1
+        self.disconnect_reasons[str(reason)] = self.disconnect_reasons.get(str(reason), 0) + 1
 
     def _opened(self, payload):
         self.opened_at = time.monotonic()
@@ -334,6 +368,7 @@ async def run(args, stack: Stack) -> dict:
             return took
 
         cpu = {"start": stack.cpu_s()}
+        others = {"start": others_cpu_s()}
         t0 = time.monotonic()
         logins = await asyncio.gather(*(log_in(p) for p in phones))
         report["login"] = {"seconds": round(time.monotonic() - t0, 2), "latency_ms": summary_ms(logins)}
@@ -358,6 +393,11 @@ async def run(args, stack: Stack) -> dict:
                              "latency_ms": summary_ms([c for c in connects if not isinstance(c, BaseException)]),
                              "failed": len(failed), "errors": sorted({repr(e)[:120] for e in failed})[:5]}
         cpu["connected"] = stack.cpu_s()
+        others["connected"] = others_cpu_s()
+        # The 3,000 clients are this process's long-lived objects: keep its own garbage
+        # collector from pausing the loop for them (it would count against the server).
+        gc.collect()
+        gc.freeze()
         await asyncio.sleep(2)
         report["rss_mb_connected"] = stack.rss_mb()
         log(f"connected {len(phones) - len(failed)}; web RSS {report['rss_mb_connected']} MB")
@@ -414,6 +454,7 @@ async def run(args, stack: Stack) -> dict:
         log(f"checked in {len(checkins)}; screen shows {report['checkin']['screen_present']}")
 
         cpu["checked_in"] = stack.cpu_s()
+        others["checked_in"] = others_cpu_s()
         # 4. The chair opens a motion; every phone hears it.
         status, ballot, _ = await timed(sessions[first], "POST", f"{first}/api/v1/meetings/{mid}/ballots", headers=clerk,
                                         json={"kind": "motion", "title": "关于政府工作报告的决议（草案）",
@@ -460,6 +501,7 @@ async def run(args, stack: Stack) -> dict:
                 vote_errors[f"{status} {(body or {}).get('error', {}).get('code')}"] += 1
 
         cpu["open"] = stack.cpu_s()
+        others["open"] = others_cpu_s()
         lag: list[float] = []
 
         async def watch_loop():
@@ -473,7 +515,9 @@ async def run(args, stack: Stack) -> dict:
         await asyncio.gather(*(vote(p) for p in phones))
         watcher.cancel()
         cpu["voted"] = stack.cpu_s()
+        others["voted"] = others_cpu_s()
         report["web_cpu_s_by_phase"] = cpu
+        report["other_cpu_s_by_phase"] = others
         report["rss_mb_after_votes"] = stack.rss_mb()
         final = screen.first_time_cast(len(acked))
         deadline = time.monotonic() + 10
@@ -514,6 +558,12 @@ async def run(args, stack: Stack) -> dict:
         report["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
         report["web_cpu_s_total"] = stack.cpu_s()
         report["socket_disconnects"] = sum(p.disconnects for p in phones)
+        reasons: dict[str, int] = {}
+        for p in phones:
+            for reason, n in p.disconnect_reasons.items():
+                reasons[reason] = reasons.get(reason, 0) + n
+        report["socket_disconnect_reasons"] = reasons
+        report["engineio_client_messages"] = dict(ENGINEIO_TALLY.counts)  # before the teardown closes them all
         report["socket_reconnects"] = sum(max(0, p.connects - 1) for p in phones)
         log(f"result {counts}; acknowledged {dict(expected_counts)}")
         await asyncio.gather(*(p.sio.disconnect() for p in phones), screen.sio.disconnect(), return_exceptions=True)
