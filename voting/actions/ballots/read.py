@@ -61,9 +61,16 @@ def live_tally(session: Session, ballot: Ballot) -> Tally:
 
 def remaining_seconds(ballot: Ballot, now: datetime | None = None) -> int | None:
     """Seconds left on the countdown (0 when it ran out), or None without one."""
-    if ballot.deadline_at is None or ballot.status != "open":
+    if ballot.status != "open":
         return None
-    return max(0, int((ballot.deadline_at - (now or utcnow())).total_seconds() + 0.999))
+    return seconds_left(ballot.deadline_at, now)
+
+
+def seconds_left(deadline_at: datetime | None, now: datetime | None = None) -> int | None:
+    """Seconds until an open ballot's deadline, rounded up (0 when it ran out), or None without one."""
+    if deadline_at is None:
+        return None
+    return max(0, int((deadline_at - (now or utcnow())).total_seconds() + 0.999))
 
 
 def ballot_status(session: Session, ballot: Ballot, now: datetime | None = None) -> dict:
