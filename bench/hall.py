@@ -243,7 +243,8 @@ def others_cpu_s() -> dict[str, float]:
     on a shared 2-core machine the generator, the database and Redis compete with the web processes."""
     times = psutil.cpu_times()
     return {"load_generator": round(sum(psutil.Process().cpu_times()[:2]), 1),
-            "machine_busy": round(sum(times) - times.idle - getattr(times, "iowait", 0.0), 1)}
+            "machine_busy": round(sum(times) - times.idle - getattr(times, "iowait", 0.0), 1),
+            "machine_steal": round(getattr(times, "steal", 0.0), 1)}  # time the hypervisor gave to others
 
 
 class _Tally(logging.Handler):
