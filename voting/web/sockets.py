@@ -44,12 +44,6 @@ def _meeting_id(auth) -> int | None:
     return value if value > 0 else None
 
 
-def _staff_user():
-    from voting.web.admin.auth import _session_user
-
-    return _session_user()
-
-
 def _bearer_identity(auth) -> tuple[str, int] | None:
     """("staff", user_id) or ("representative", id) for a valid bearer token in `auth`, else None."""
     from voting.actions.accounts import principal_of_token
@@ -85,6 +79,7 @@ def on_connect(auth=None):
     from voting.actions.attendance import snapshot
     from voting.actions.checkin import screen_token_valid
     from voting.storage.models import Meeting
+    from voting.web.admin.identity import session_user
 
     app = current_app._get_current_object()
     db = app.extensions["voting.db"]
@@ -97,7 +92,7 @@ def on_connect(auth=None):
     rooms: list[str] = []
     follows_screen = False
     bearer = None if auth.get("screen_token") else _bearer_identity(auth)
-    if _staff_user() is not None or (bearer is not None and bearer[0] == "staff"):
+    if session_user() is not None or (bearer is not None and bearer[0] == "staff"):
         rooms.append(staff_room())
         if meeting is not None:
             rooms += [meeting_room(meeting_id), screen_room(meeting_id)]
