@@ -6,8 +6,11 @@ instance folder when they change, so no generated file is committed.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Mapping
 
 from flask import has_request_context, request
+from flask_babel import gettext, lazy_gettext
+from flask_babel.speaklater import LazyString
 
 TRANSLATIONS_SOURCE = Path(__file__).parent / "translations"
 LOCALES = ("zh_CN", "en")
@@ -54,6 +57,16 @@ def compiled_translations(instance_path: Path) -> Path:
             tmp.write_bytes(_mo_bytes(po_path, locale))
             tmp.replace(mo_path)  # atomic: another process may be reading it
     return target_root
+
+
+def lazy_labels(message_ids: Mapping[str, str]) -> dict[str, LazyString]:
+    """A table of voting.labels whose words are translated each time they are shown (pages, forms, exports)."""
+    return {code: lazy_gettext(message_id) for code, message_id in message_ids.items()}
+
+
+def translated(message_ids: Mapping[str, str]) -> dict[str, str]:
+    """A table of voting.labels in the current request's language, as plain strings (for JSON)."""
+    return {code: gettext(message_id) for code, message_id in message_ids.items()}
 
 
 def select_locale() -> str:

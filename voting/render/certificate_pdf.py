@@ -12,7 +12,8 @@ result table of the kind, the result statement, then the integrity block (hashes
 key fingerprint, QR code to the verification page). Page numbers 第 1 页 共 N 页.
 
 Text comes through `translate` (flask_babel.gettext in the worker, under the
-body's locale): message ids are English, the Chinese lives in messages.po.
+body's locale): message ids are English (the names of stored codes from
+voting.labels, shared with the pages), the Chinese lives in messages.po.
 
 Interface: `render_certificate(record, *, record_bytes, record_signature, certificate_id,
 verify_url, translate, font=None) -> bytes` (without the document signature line,
@@ -26,48 +27,12 @@ from datetime import datetime, timedelta, timezone
 from typing import Any, Callable, Mapping
 from xml.sax.saxutils import escape
 
+from voting.labels import CERTIFICATE_KINDS, CHOICE_COUNTS, GRADES, OUTCOMES, VOTING_METHODS
 from voting.render.certificate_file import RECORD_FILE, SIGNATURE_FILE, attach_files
 from voting.render.fonts import CjkFont, cjk_font
 
 BEIJING = timezone(timedelta(hours=8))  # all of China, no daylight saving
 RED = "#c00000"
-
-
-def N_(message: str) -> str:
-    """Mark a message id for extraction; it is translated where it is printed."""
-    return message
-
-
-KIND_LABELS = {
-    "motion": N_("Vote on a motion"),
-    "selection": N_("Livelihood project selection"),
-    "satisfaction": N_("Satisfaction assessment"),
-}
-METHOD_LABELS = {
-    "electronic_secret": N_("Secret, by electronic keypad (phone)"),
-    "electronic_named": N_("Named, by electronic keypad (phone)"),
-}
-OUTCOME_LABELS = {
-    "passed": N_("Passed"),
-    "failed": N_("Not passed"),
-    "selected": N_("Selected"),
-    "not_selected": N_("Not selected"),
-    "tie": N_("Tied: run-off needed"),
-}
-GRADE_LABELS = {
-    "satisfied": N_("Satisfied"),
-    "basically_satisfied": N_("Basically satisfied"),
-    "dissatisfied": N_("Dissatisfied"),
-}
-CHOICE_LABELS = {
-    "yes": N_("Yes votes"),
-    "no": N_("No votes"),
-    "abstain": N_("Abstentions"),
-    "approve": N_("Votes"),
-    "satisfied": N_("Satisfied"),
-    "basically_satisfied": N_("Basically satisfied"),
-    "dissatisfied": N_("Dissatisfied"),
-}
 
 
 def label(_, table: Mapping[str, str], code: str) -> str:
@@ -107,11 +72,11 @@ def rule_text(_, record: Mapping[str, Any]) -> str:
     """通过所需：赞成 ≥ 18（全体组成人员35人的过半数）, in the words of the ballot's kind and rules."""
     rules, rule, kind = record["rules"], record["rule"], record["kind"]
     if kind == "satisfaction":
-        choice = label(_, CHOICE_LABELS, "satisfied")
+        choice = label(_, CHOICE_COUNTS, "satisfied")
     elif rules.get("form") == "up_to_k":
         choice = _("Votes")
     else:
-        choice = label(_, CHOICE_LABELS, "yes")
+        choice = label(_, CHOICE_COUNTS, "yes")
     two_thirds = rule["threshold"] == "two_thirds"
     if rule["pass_base"] == "cast":
         text = (
@@ -149,15 +114,15 @@ def result_statement(_, record: Mapping[str, Any]) -> list[str]:
     lines = []
     if kind == "satisfaction":
         for item in items:
-            grade = label(_, GRADE_LABELS, item["grade"]) if item.get("grade") else _("see the rates")
+            grade = label(_, GRADES, item["grade"]) if item.get("grade") else _("see the rates")
             lines.append(_("Assessment result: %(title)s: %(grade)s", title=item["title"], grade=grade))
         return lines
     if kind == "motion":
         if len(items) == 1:
-            return [_("Result: %(outcome)s", outcome=label(_, OUTCOME_LABELS, items[0]["outcome"]))]
+            return [_("Result: %(outcome)s", outcome=label(_, OUTCOMES, items[0]["outcome"]))]
         for item in items:
             lines.append(
-                _("Result: %(title)s: %(outcome)s", title=item["title"], outcome=label(_, OUTCOME_LABELS, item["outcome"]))
+                _("Result: %(title)s: %(outcome)s", title=item["title"], outcome=label(_, OUTCOMES, item["outcome"]))
             )
         return lines
     selected = [item["title"] for item in items if item["outcome"] == "selected"]
@@ -179,10 +144,10 @@ def result_table(_, record: Mapping[str, Any]) -> tuple[list[list[str]], list[fl
     kind, rules, items = record["kind"], record["rules"], record["items"]
     not_voted = _("Did not vote")
     if kind == "motion":
-        header = [_("No."), _("Matter voted on"), *(label(_, CHOICE_LABELS, c) for c in ("yes", "no", "abstain")), not_voted, _("Outcome")]
+        header = [_("No."), _("Matter voted on"), *(label(_, CHOICE_COUNTS, c) for c in ("yes", "no", "abstain")), not_voted, _("Outcome")]
         rows = [
             [str(i), item["title"], *(str(item["counts"][c]) for c in ("yes", "no", "abstain")),
-             str(item["not_voted"]), label(_, OUTCOME_LABELS, item["outcome"])]
+             str(item["not_voted"]), label(_, OUTCOMES, item["outcome"])]
             for i, item in enumerate(items, 1)
         ]
         return [header, *rows], [0.8, 4.2, 0.9, 0.9, 0.9, 0.9, 1.2]
@@ -192,25 +157,25 @@ def result_table(_, record: Mapping[str, Any]) -> tuple[list[list[str]], list[fl
             header = [_("Rank"), _("Project"), _("Votes"), _("Share of ballots"), _("Outcome")]
             rows = [
                 [str(item["rank"] or "—"), item["title"], str(item["counts"]["approve"]),
-                 _percent(item["rates"].get("approve")), label(_, OUTCOME_LABELS, item["outcome"])]
+                 _percent(item["rates"].get("approve")), label(_, OUTCOMES, item["outcome"])]
                 for item in ranked
             ]
             return [header, *rows], [0.8, 4.6, 1.0, 1.3, 1.6]
-        header = [_("Rank"), _("Project"), *(label(_, CHOICE_LABELS, c) for c in ("yes", "no", "abstain")), not_voted,
+        header = [_("Rank"), _("Project"), *(label(_, CHOICE_COUNTS, c) for c in ("yes", "no", "abstain")), not_voted,
                   _("Outcome")]
         rows = [
             [str(item["rank"] or "—"), item["title"], *(str(item["counts"][c]) for c in ("yes", "no", "abstain")),
-             str(item["not_voted"]), label(_, OUTCOME_LABELS, item["outcome"])]
+             str(item["not_voted"]), label(_, OUTCOMES, item["outcome"])]
             for item in ranked
         ]
         return [header, *rows], [0.8, 3.6, 0.8, 0.8, 0.8, 0.8, 1.6]
     choices = ["satisfied", "basically_satisfied", "dissatisfied"] + (["abstain"] if rules.get("abstain_option") else [])
-    header = [_("No."), _("Assessed"), *(label(_, CHOICE_LABELS, c) for c in choices), not_voted,
+    header = [_("No."), _("Assessed"), *(label(_, CHOICE_COUNTS, c) for c in choices), not_voted,
               _("Satisfaction rate"), _("Combined rate"), _("Assessment grade")]
     rows = [
         [str(i), item["title"], *(str(item["counts"][c]) for c in choices), str(item["not_voted"]),
          _percent(item["rates"].get("satisfied")), _percent(item["rates"].get("combined")),
-         label(_, GRADE_LABELS, item["grade"]) if item.get("grade") else "—"]
+         label(_, GRADES, item["grade"]) if item.get("grade") else "—"]
         for i, item in enumerate(items, 1)
     ]
     widths = [0.8, 2.2, 0.9, 1.3, 1.1, *([0.9] if rules.get("abstain_option") else []), 0.9, 1.15, 1.55, 1.3]
@@ -371,8 +336,8 @@ def _result_pages(_, kit: _Kit, record: Mapping[str, Any], full_title: str, cert
         (_("Meeting"), full_title),
         (_("Date and place"), when_where or "—"),
         (_("Agenda item"), _("Item %(n)s: %(title)s", n=item["position"], title=item["title"])),
-        (_("Kind of vote"), label(_, KIND_LABELS, record["kind"])),
-        (_("Voting method"), label(_, METHOD_LABELS, record["method"])),
+        (_("Kind of vote"), label(_, CERTIFICATE_KINDS, record["kind"])),
+        (_("Voting method"), label(_, VOTING_METHODS, record["method"])),
         (_("Needed to pass"), rule_text(_, record)),
         (_("Voting opened"), local_time_text(_, times["opened_at"]) + " " + _("(Beijing time)")),
         (_("Voting closed"), local_time_text(_, times["closed_at"]) + " " + _("(Beijing time)")),

@@ -14,6 +14,7 @@ from voting.actions.errors import ActionError, NotFound
 from voting.actions.meetings import get_meeting
 from voting.actions.certificates.store import CertificateStore
 from voting.domain.tally import ballots_digest
+from voting.labels import CERTIFICATE_KINDS, VOTING_METHODS
 from voting.render import certificate_pdf as labels
 from voting.storage import archive, signing_key
 from voting.storage.ballot_box import all_ballots
@@ -200,8 +201,8 @@ def record_view(record: dict) -> dict:
     rows, _weights = labels.result_table(gettext, record)
     return {
         "full_title": labels.formal_title(record["body"]["name"], record["meeting"]["title"]),
-        "kind": labels.label(gettext, labels.KIND_LABELS, record["kind"]),
-        "method": labels.label(gettext, labels.METHOD_LABELS, record["method"]),
+        "kind": labels.label(gettext, CERTIFICATE_KINDS, record["kind"]),
+        "method": labels.label(gettext, VOTING_METHODS, record["method"]),
         "rule": labels.rule_text(gettext, record),
         "opened": labels.local_time_text(gettext, record["times"]["opened_at"]),
         "closed": labels.local_time_text(gettext, record["times"]["closed_at"]),
