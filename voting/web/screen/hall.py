@@ -10,7 +10,10 @@ from flask import Response, abort, current_app, request
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from voting import labels
+from voting.domain.ballots import APPROVE
 from voting.domain.bodies import PEOPLE_CONGRESS
+from voting.i18n import translated
 from voting.realtime.hall import hall_snapshot
 from voting.render.qr import qr_svg
 from voting.web.screen import bp
@@ -40,8 +43,7 @@ def screen_ballot_labels(meeting_id: int) -> dict:
         body_kind = s.scalar(select(Body.kind).join(Meeting, Meeting.body_id == Body.id).where(Meeting.id == meeting_id))
     whole = _("all %(n)s representatives") if body_kind == PEOPLE_CONGRESS else _("all %(n)s members")
     return {
-        "kind": {"motion": _("Motion"), "selection": _("Project selection"),
-                 "satisfaction": _("Satisfaction assessment")},
+        "kind": translated(labels.BALLOT_KINDS),
         "item_no": _("Agenda item %(n)s"),
         "result_of": _("Result"),
         "method": _("Voting method:"),
@@ -64,15 +66,12 @@ def screen_ballot_labels(meeting_id: int) -> dict:
         "quorum_met": _("Quorum present"),
         "quorum_not_met": _("Quorum not present"),
         "live": _("Live count"),
-        "choice": {"yes": _("For"), "no": _("Against"), "abstain": _("Abstain"), "approve": _("Votes"),
-                   "satisfied": _("Satisfied"), "basically_satisfied": _("Basically satisfied"),
-                   "dissatisfied": _("Dissatisfied")},
-        "not_voted": _("Did not vote"),
+        # The screen heads the marks of an up_to_k selection as a count, as the certificate does.
+        "choice": {**translated(labels.CHOICES), APPROVE: _("Votes")},
+        "not_voted": _(labels.NOT_VOTED),
         "outcome_line": _("Result of the vote:"),
-        "outcome": {"passed": _("Passed"), "failed": _("Not passed"), "selected": _("Selected"),
-                    "not_selected": _("Not selected"), "tie": _("Tied: run-off needed")},
-        "grade": {"satisfied": _("Satisfied"), "basically_satisfied": _("Basically satisfied"),
-                  "dissatisfied": _("Dissatisfied")},
+        "outcome": translated(labels.OUTCOMES),
+        "grade": translated(labels.GRADES),
         "rank": _("Rank"),
         "item": _("Item"),
         "project": _("Project"),
