@@ -55,7 +55,8 @@ def certify_ballot(ballot_id: int, request_base: str | None = None) -> dict:
         render_certificate_pdf,
         seal_certificate,
     )
-    from voting.realtime.ballots import BALLOT_CERTIFIED, publish_ballot
+    from voting.actions.ballots.events import publish_ballot
+    from voting.realtime.ballots import BALLOT_CERTIFIED
 
     app = current_app._get_current_object()
     db = app.extensions["voting.db"]

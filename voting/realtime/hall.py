@@ -71,7 +71,7 @@ def shown_ballot_id(app: Flask, meeting_id: int) -> tuple[str, int | None]:
 
 def hall_snapshot(app: Flask, meeting_id: int) -> dict:
     """The full picture of the screen: the display version, what is shown, and the shown ballot's state."""
-    from voting.realtime.ballots import latest_payload
+    from voting.actions.ballots.events import latest_payload
 
     version = current_version(display_stream(meeting_id), app)
     mode, ballot_id = shown_ballot_id(app, meeting_id)
@@ -86,7 +86,7 @@ def hall_snapshot(app: Flask, meeting_id: int) -> dict:
 def phone_snapshot(app: Flask, meeting_id: int) -> dict:
     """What a phone needs on (re)connect: the open ballot's state, or None. Cheap: one indexed query."""
     from voting.actions.ballots.agenda import open_ballot_of
-    from voting.realtime.ballots import latest_payload
+    from voting.actions.ballots.events import latest_payload
 
     with app.extensions["voting.db"].session() as session:
         current = open_ballot_of(session, meeting_id)
@@ -122,7 +122,7 @@ def show(meeting_id: int, mode: str, ballot_id: int | None = None, app: Flask | 
 
 def announce(meeting_id: int, app: Flask | None = None) -> dict:
     """Send `screen.shown` with what the screen should show now, under a new display version."""
-    from voting.realtime.ballots import latest_payload
+    from voting.actions.ballots.events import latest_payload
 
     app = app or current_app._get_current_object()
     version = next_version(display_stream(meeting_id), app)

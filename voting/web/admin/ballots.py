@@ -11,18 +11,12 @@ from sqlalchemy import select
 
 from voting.actions import ballots as ballot_actions
 from voting.actions.ballots.agenda import meeting_ballots
+from voting.actions.ballots.events import ballot_payload, publish_ballot
 from voting.actions.errors import ActionError
 from voting.actions.meetings import get_meeting
 from voting.domain.ballots import KINDS, MOTION
 from voting.realtime import current_version
-from voting.realtime.ballots import (
-    BALLOT_CLOSED,
-    BALLOT_EXTENDED,
-    BALLOT_OPENED,
-    ballot_payload,
-    ballot_stream,
-    publish_ballot,
-)
+from voting.realtime.ballots import BALLOT_CLOSED, BALLOT_EXTENDED, BALLOT_OPENED, ballot_stream
 from voting.storage.ballots import Ballot
 from voting.web import ballot_labels
 from voting.web.admin import bp

@@ -8,10 +8,11 @@ from flask_smorest import Blueprint
 from marshmallow import validate
 
 from voting.actions import ballots as ballot_actions
+from voting.actions.ballots.events import note_vote, publish_ballot
 from voting.actions.errors import Forbidden
 from voting.domain.ballots import KINDS
 from voting.extensions import UNLIMITED_ENDPOINTS
-from voting.realtime.ballots import BALLOT_CLOSED, BALLOT_EXTENDED, BALLOT_OPENED, note_vote, publish_ballot
+from voting.realtime.ballots import BALLOT_CLOSED, BALLOT_EXTENDED, BALLOT_OPENED
 from voting.storage.ballots import Ballot
 from voting.storage.models import Representative
 from voting.web.api.schemas import StrictSchema, text

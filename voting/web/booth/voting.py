@@ -24,13 +24,14 @@ from voting.actions.attendance import current_meeting_for, representative_status
 from voting.actions.ballots import cast_vote, get_ballot
 from voting.actions.ballots.agenda import holds_vote, latest_closed_ballot, open_ballot_of
 from voting.actions.ballots.cast import NONCE_PATTERN
+from voting.actions.ballots.events import note_vote
 from voting.actions.ballots.messages import domain_error
 from voting.actions.ballots.read import has_voted, remaining_seconds, rules_of
 from voting.actions.errors import ActionError
 from voting.domain.attendance import PRESENT
 from voting.domain.ballots import APPROVE, DomainError, Rules, choices_for, is_whole_ballot, validate_choices
 from voting.realtime import current_version
-from voting.realtime.ballots import ballot_stream, note_vote
+from voting.realtime.ballots import ballot_stream
 from voting.storage.ballot_box import receipt_for
 from voting.web import ballot_labels
 from voting.web.booth import bp

@@ -10,8 +10,9 @@ import secrets
 
 from tests.hall import make_hall
 from voting.actions.ballots import cast_vote, create_ballot, extend_ballot, open_ballot
-from voting.realtime import ballots as realtime_ballots
-from voting.realtime.ballots import BALLOT_PROGRESS, ballot_payload, publish_ballot
+from voting.actions.ballots import events
+from voting.actions.ballots.events import ballot_payload, publish_ballot
+from voting.realtime.ballots import BALLOT_PROGRESS
 from voting.storage.attendance import upsert_attendance
 
 
@@ -29,7 +30,7 @@ def vote(app, db, ballot_id, item, member):
 
 
 def test_progress_between_full_refreshes_equals_a_full_payload(app, db, monkeypatch):
-    monkeypatch.setattr(realtime_ballots, "PROGRESS_FULL_EVERY_S", 3600.0)  # never due during the test
+    monkeypatch.setattr(events, "PROGRESS_FULL_EVERY_S", 3600.0)  # never due during the test
     hall = make_hall(app, 20, present=15)
     ballot_id, item = open_motion(app, db, hall)
     with app.app_context():
@@ -50,11 +51,22 @@ def test_progress_between_full_refreshes_equals_a_full_payload(app, db, monkeypa
 def test_a_late_check_in_shows_in_progress_once_the_full_refresh_is_due(app, db, monkeypatch):
     hall = make_hall(app, 20, present=15)
     ballot_id, _item = open_motion(app, db, hall)
-    monkeypatch.setattr(realtime_ballots, "PROGRESS_FULL_EVERY_S", 3600.0)
+    monkeypatch.setattr(events, "PROGRESS_FULL_EVERY_S", 3600.0)
     with app.app_context():
         assert publish_ballot(BALLOT_PROGRESS, ballot_id, hall.meeting_id, app)["present"] == 15
         with db.transaction() as s:
             upsert_attendance(s, hall.meeting_id, hall.members[-1].id, "present", method="desk")
         assert publish_ballot(BALLOT_PROGRESS, ballot_id, hall.meeting_id, app)["present"] == 15  # not due yet
-        monkeypatch.setattr(realtime_ballots, "PROGRESS_FULL_EVERY_S", 0.0)
+        monkeypatch.setattr(events, "PROGRESS_FULL_EVERY_S", 0.0)
         assert publish_ballot(BALLOT_PROGRESS, ballot_id, hall.meeting_id, app)["present"] == 16
+
+
+def test_the_progress_flusher_of_a_ballot_that_is_gone_stops_and_frees_its_place(app):
+    """A ballot deleted with its meeting while votes were being noted: nothing to report, no error."""
+    from voting.realtime.ballots import _flush_progress, _pending_progress
+
+    pending, guard = _pending_progress(app)
+    with guard:
+        pending[987654] = True  # as note_vote leaves it before starting the flusher
+    _flush_progress(app, 987654, 1, events._publish_progress)  # returns instead of raising NotFound
+    assert 987654 not in pending  # the next vote starts a new flusher
