@@ -1,4 +1,4 @@
-"""The domain layer imports only the standard library and itself (STYLE.md: domain/ imports nothing of the stack)."""
+"""Imports go one way (STYLE.md): domain/ imports nothing of the stack, realtime/ nothing of what uses it."""
 from __future__ import annotations
 
 import ast
@@ -6,8 +6,10 @@ import sys
 from pathlib import Path
 
 import voting.domain
+import voting.realtime
 
 DOMAIN = Path(voting.domain.__file__).parent
+REALTIME = Path(voting.realtime.__file__).parent
 
 
 def foreign_imports(source: str, package: str = "voting.domain") -> list[str]:
@@ -40,6 +42,19 @@ def test_domain_modules_import_only_the_standard_library():
         str(path.relative_to(DOMAIN)): bad
         for path in modules
         if (bad := foreign_imports(path.read_text(encoding="utf-8")))
+    }
+    assert offenders == {}
+
+
+def test_realtime_modules_import_no_use_case_storage_or_page():
+    """voting/realtime/ moves payloads it is given (web → actions → realtime): of voting, only itself and domain/."""
+    offenders = {
+        str(path.relative_to(REALTIME)): bad
+        for path in sorted(REALTIME.rglob("*.py"))
+        if (bad := [
+            name for name in foreign_imports(path.read_text(encoding="utf-8"), "voting.realtime")
+            if name.split(".")[0] == "voting" and not name.startswith("voting.domain")
+        ])
     }
     assert offenders == {}
 

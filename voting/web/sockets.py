@@ -23,6 +23,7 @@ import os
 from flask import Flask, current_app, request
 from flask_socketio import ConnectionRefusedError, emit, join_room
 
+from voting.actions.hall import hall_snapshot, phone_snapshot
 from voting.realtime import (
     ATTENDANCE_SNAPSHOT,
     SERVER_PID_KEY,
@@ -31,7 +32,7 @@ from voting.realtime import (
     screen_room,
     staff_room,
 )
-from voting.realtime.hall import BALLOT_SNAPSHOT, hall_snapshot, phone_snapshot
+from voting.realtime.hall import BALLOT_SNAPSHOT
 
 
 def _meeting_id(auth) -> int | None:

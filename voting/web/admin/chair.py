@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from voting.actions import ballots as ballot_actions
+from voting.actions import hall
 from voting.actions.attendance import meeting_attendance
 from voting.actions.ballots.agenda import meeting_ballots
 from voting.actions.ballots.events import publish_ballot
@@ -21,7 +22,6 @@ from voting.actions.checkin import screen_token_for
 from voting.actions.errors import ActionError
 from voting.actions.meetings import get_meeting
 from voting.realtime import current_version
-from voting.realtime import hall
 from voting.realtime.ballots import BALLOT_CLOSED, BALLOT_EXTENDED, BALLOT_OPENED, ballot_stream
 from voting.storage.ballots import Ballot
 from voting.web.admin import bp

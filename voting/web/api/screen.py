@@ -7,9 +7,9 @@ from flask_babel import gettext as _
 from flask_smorest import Blueprint
 from marshmallow import validate
 
+from voting.actions import hall
 from voting.actions.errors import ActionError
 from voting.actions.meetings import get_meeting
-from voting.realtime import hall
 from voting.web.api.attendance import SCREEN_SECURITY, require_staff_or_screen
 from voting.web.api.schemas import StrictSchema
 from voting.web.api.security import SECURITY, STAFF, db, requires

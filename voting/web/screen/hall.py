@@ -11,10 +11,10 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from voting import labels
+from voting.actions.hall import hall_snapshot
 from voting.domain.ballots import APPROVE
 from voting.domain.bodies import PEOPLE_CONGRESS
 from voting.i18n import translated
-from voting.realtime.hall import hall_snapshot
 from voting.render.qr import qr_svg
 from voting.web.screen import bp
 
