@@ -1,7 +1,17 @@
 """The web audiences, one blueprint package each: admin (clerk console), api, and later booth, screen, verify."""
 from __future__ import annotations
 
-from flask import Flask
+import redis
+from flask import Flask, current_app
+
+
+def app_redis(extension_key: str) -> redis.Redis:
+    """This app's plain Redis client for one feature's own keys, made once and kept under `extension_key`."""
+    client = current_app.extensions.get(extension_key)
+    if client is None:
+        client = redis.Redis.from_url(current_app.config["REDIS_URL"])
+        current_app.extensions[extension_key] = client
+    return client
 
 
 def register_web(app: Flask) -> None:

@@ -13,9 +13,10 @@ from __future__ import annotations
 import secrets
 
 import redis
-from flask import current_app, session
+from flask import session
 
 from voting.storage.models import User
+from voting.web import app_redis
 from voting.web.admin.helpers import db
 
 SESSION_KEY = "staff_session"
@@ -25,11 +26,7 @@ IDLE_SECONDS = 8 * 3600
 
 def _redis() -> redis.Redis:
     """One client per app for the session store (the app's Redis, embedded or real)."""
-    client = current_app.extensions.get("voting.admin.redis")
-    if client is None:
-        client = redis.Redis.from_url(current_app.config["REDIS_URL"])
-        current_app.extensions["voting.admin.redis"] = client
-    return client
+    return app_redis("voting.admin.redis")
 
 
 def _key(sid: str) -> str:

@@ -16,6 +16,7 @@ from voting.actions.projects.years import collecting_years
 from voting.domain.challenge import MAX_AGE_S, MIN_AGE_S, ChallengeError, check_challenge, new_challenge
 from voting.domain.projects import CATEGORIES, LIMITS
 from voting.extensions import limiter
+from voting.web import app_redis
 from voting.web.public import bp
 from voting.web.public.views import db
 
@@ -30,11 +31,7 @@ def proposal_rate_limit() -> str:
 
 
 def _redis() -> redis.Redis:
-    client = current_app.extensions.get("voting.public.redis")
-    if client is None:
-        client = redis.Redis.from_url(current_app.config["REDIS_URL"])
-        current_app.extensions["voting.public.redis"] = client
-    return client
+    return app_redis("voting.public.redis")
 
 
 def _secret() -> bytes:
